@@ -1,0 +1,49 @@
+# Internationale: every target sets up what it needs itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
+DEMO_ENV := INTERNATIONALE_DATA_DIR=$(CURDIR)/var INTERNATIONALE_HTTPS=false \
+	INTERNATIONALE_SECRET_KEY_FILE=$(CURDIR)/var/secret_key
+
+.PHONY: demo test lint bench format clean system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+demo: $(STAMP) var/secret_key
+	$(DEMO_ENV) $(BIN)/internationale demo
+	@echo "Serving on http://127.0.0.1:8000 (stop with Ctrl-C)"
+	$(DEMO_ENV) $(BIN)/internationale serve --bind 127.0.0.1:8000
+
+system-deps:
+	@scripts/system-deps
+
+test: $(STAMP) system-deps
+	scripts/run-tests
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	INTERNATIONALE_TESTING=true $(BIN)/mypy internationale
+	$(BIN)/lint-imports
+	INTERNATIONALE_TESTING=true $(BIN)/internationale makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) system-deps
+	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/page_weight.py
+
+clean:
+	rm -rf $(VENV) var

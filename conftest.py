@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("INTERNATIONALE_TESTING", "true")

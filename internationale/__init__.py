@@ -1,0 +1,1 @@
+"""Internationale: a self-hosted platform for cross-border worker solidarity networks."""

@@ -1,0 +1,86 @@
+"""Names of languages, countries and the direction of writing, in the reader's language."""
+
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from django.conf import settings
+from django.utils.translation import get_language, get_language_bidi
+
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
+
+
+def interface_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code.replace("-", "_"))
+
+
+def reader_locale() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def is_language(code: str) -> bool:
+    """Whether CLDR knows `code` as a language (content may be in any of them)."""
+    return code in _locale("en").languages
+
+
+def language_name(code: str, *, in_language: str | None = None) -> str:
+    """`code`'s name in the reader's language ('yo' is 'Yoruba', 'Yorùbá'… ), else the code."""
+    return _locale(in_language or reader_locale()).languages.get(code, code)
+
+
+def own_language_name(code: str) -> str:
+    """A language's name in itself, as a language switcher shows it."""
+    try:
+        return _locale(code).languages.get(code, code)
+    except UnknownLocaleError:
+        return code
+
+
+def country_name(code: str, *, in_language: str | None = None) -> str:
+    return _locale(in_language or reader_locale()).territories.get(code, code)
+
+
+def is_country(code: str) -> bool:
+    return len(code) == 2 and code.isalpha() and code.isupper() and code in _locale(
+        "en"
+    ).territories
+
+
+def countries() -> list[tuple[str, str]]:
+    """Every country as (ISO code, name in the reader's language), sorted by name."""
+    names = _locale(reader_locale()).territories
+    return sorted(
+        ((code, names[code]) for code in names if len(code) == 2 and code.isalpha()
+         and code not in {"EU", "EZ", "UN", "ZZ", "XA", "XB", "QO"}),
+        key=lambda pair: pair[1],
+    )
+
+
+def all_languages() -> list[tuple[str, str]]:
+    """Languages content may be written in, as (code, name in the reader's language)."""
+    names = _locale(reader_locale()).languages
+    return sorted(
+        ((code, names[code]) for code in names if "_" not in code and len(code) <= 3),
+        key=lambda pair: pair[1],
+    )
+
+
+def is_right_to_left() -> bool:
+    return bool(get_language_bidi())
+
+
+def command_line_language() -> str:
+    """The interface language for the command line: INTERNATIONALE_LANGUAGE, else the
+    locale of the shell (LC_ALL, LC_MESSAGES, LANG), else the site's default."""
+    import os
+
+    for name in ("INTERNATIONALE_CLI_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        code = value.split(".")[0].split("_")[0].lower()
+        if code in dict(settings.LANGUAGES):
+            return code
+    return str(settings.LANGUAGE_CODE)

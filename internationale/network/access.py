@@ -1,0 +1,138 @@
+"""Every permissioned read of the network module goes through one of these functions.
+
+They return the object, or raise Http404 when the reader may not know it exists, or
+PermissionDenied when they may see it but not change it.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from internationale.network.models import (
+    Circle,
+    Invitation,
+    Member,
+    Membership,
+    Network,
+    Notice,
+    Organization,
+    token_digest,
+)
+
+
+def access_network(member: Any, slug: str, *, for_write: bool = False) -> Network:
+    network = Network.objects.visible_to(member).filter(slug=slug).first()
+    if network is None:
+        raise Http404
+    if for_write and not is_coordinator_in_network(member, network):
+        raise PermissionDenied
+    return network
+
+
+def is_coordinator_in_network(member: Any, network: Network) -> bool:
+    if not getattr(member, "is_authenticated", False):
+        return False
+    return any(org.networks.filter(pk=network.pk).exists()
+               for org in member.coordinated_organizations())
+
+
+def access_network_members(member: Any, slug: str) -> Network:
+    """The member directory of a network is for its own members only."""
+    network = access_network(member, slug)
+    if not getattr(member, "is_authenticated", False) or network.pk not in member.network_ids():
+        raise Http404
+    return network
+
+
+def access_organization(member: Any, slug: str, *, for_write: bool = False) -> Organization:
+    organization = Organization.objects.visible_to(member).filter(slug=slug).first()
+    if organization is None:
+        raise Http404
+    if for_write and not (getattr(member, "is_authenticated", False)
+                          and member.is_coordinator_of(organization)):
+        raise PermissionDenied
+    return organization
+
+
+def access_own_organization(member: Any, slug: str, *, for_write: bool = False) -> Organization:
+    """An organization the reader belongs to (its circles, invitations, private work)."""
+    organization = access_organization(member, slug, for_write=for_write)
+    if not getattr(member, "is_authenticated", False) or member.membership_in(organization) is None:
+        raise Http404
+    return organization
+
+
+def access_circle(member: Any, circle_id: int, *, for_write: bool = False) -> Circle:
+    if not getattr(member, "is_authenticated", False):
+        raise Http404
+    circle = (Circle.objects.filter(pk=circle_id, organization_id__in=member.organization_ids())
+              .select_related("organization").first())
+    if circle is None:
+        raise Http404
+    if for_write and not member.is_coordinator_of(circle.organization):
+        raise PermissionDenied
+    return circle
+
+
+def access_notice(member: Any, notice_id: int, *, for_write: bool = False) -> Notice:
+    notice = (Notice.objects.visible_to(member).filter(pk=notice_id)
+              .select_related("organization", "author").first())
+    if notice is None:
+        raise Http404
+    if for_write and not (getattr(member, "is_authenticated", False)
+                          and (notice.author_id == member.pk
+                               or member.is_coordinator_of(notice.organization))):
+        raise PermissionDenied
+    return notice
+
+
+def access_invitation_by_token(token: str) -> Invitation:
+    """The invitation a link carries, if it can still be accepted."""
+    invitation = (Invitation.objects.open().filter(token_digest=token_digest(token))
+                  .select_related("organization", "network").first())
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def access_member(member: Any, member_id: int) -> Member:
+    """Another member's profile, for members who share a network or organization with them."""
+    if not getattr(member, "is_authenticated", False):
+        raise Http404
+    found = visible_members(member).filter(pk=member_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def visible_members(member: Any) -> QuerySet[Member]:
+    """Members of the reader's organizations and of organizations in the reader's networks."""
+    if not getattr(member, "is_authenticated", False):
+        return Member.objects.none()
+    in_networks = Membership.objects.filter(
+        organization__networkmembership__network_id__in=member.network_ids()
+    ).values("member_id")
+    in_own = Membership.objects.filter(organization_id__in=member.organization_ids()).values(
+        "member_id"
+    )
+    return Member.objects.filter(is_active=True).filter(Q(pk__in=in_networks) | Q(pk__in=in_own))
+
+
+def network_directory(network: Network) -> QuerySet[Membership]:
+    """Everyone in the network's organizations, for the member directory."""
+    return (
+        Membership.objects.in_network(network)
+        .filter(member__is_active=True)
+        .select_related("member", "organization")
+        .order_by("organization__name", "member__display_name")
+    )
+
+
+def organizations_of(network: Network, member: Any) -> QuerySet[Organization]:
+    return (
+        Organization.objects.visible_to(member)
+        .filter(networkmembership__network=network)
+        .order_by("country", "name")
+    )

@@ -1,0 +1,67 @@
+"""Logging in by display name, with throttling per account and an optional second factor.
+
+Throttling counts failures on the account itself, never by network address: members often
+share one address, and a record of who connected from where endangers them. After
+LOGIN_MAX_FAILURES failures in a row the account refuses every attempt for
+LOGIN_LOCK_MINUTES, then accepts the right password again; the lock is never permanent.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+from django.utils import timezone
+
+from internationale.network.models import Member, RecoveryCode, token_digest
+
+
+class DisplayNameBackend(ModelBackend):
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: Any) -> Member | None:
+        if not username or password is None:
+            return None
+        member = Member.objects.filter(display_name__iexact=username.strip()).first()
+        if member is None:
+            Member().set_password(password)  # the same work as for a real account
+            return None
+        if is_locked(member):
+            return None
+        if member.check_password(password) and self.user_can_authenticate(member):
+            return member
+        note_failure(member)
+        return None
+
+
+def is_locked(member: Member) -> bool:
+    return member.locked_until is not None and member.locked_until > timezone.now()
+
+
+def note_failure(member: Member) -> None:
+    member.failed_logins += 1
+    if member.failed_logins >= settings.LOGIN_MAX_FAILURES:
+        member.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        member.failed_logins = 0
+    member.save(update_fields=["failed_logins", "locked_until"])
+
+
+def note_success(member: Member) -> None:
+    if member.failed_logins or member.locked_until:
+        member.failed_logins = 0
+        member.locked_until = None
+        member.save(update_fields=["failed_logins", "locked_until"])
+
+
+def verify_second_factor(member: Member, code: str) -> bool:
+    """A current TOTP code, or an unused recovery code (which is then used up)."""
+    code = code.strip().replace(" ", "").replace("-", "").lower()
+    if not code or not member.has_second_factor:
+        return False
+    if code.isdigit() and len(code) == 6:
+        return pyotp.TOTP(member.totp_secret).verify(code, valid_window=1)
+    updated = RecoveryCode.objects.filter(
+        member=member, code_digest=token_digest(code), used_at__isnull=True
+    ).update(used_at=timezone.now())
+    return updated == 1

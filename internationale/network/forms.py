@@ -1,0 +1,171 @@
+"""Forms check the shape of input; actions check its meaning and write."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from internationale.core.languages import all_languages, countries
+from internationale.core.timezones import all_zones
+from internationale.core.visibility import Visibility
+from internationale.network.models import Capability, Member, Network, Organization, Role
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in all_zones())]
+
+
+class LoginForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)
+
+
+class AccountFieldsForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=60,
+        help_text=_("A pseudonym is fine. Others in your networks see it."),
+    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput,
+                               help_text=_("At least 10 characters."))
+
+
+class NewMemberForm(AccountFieldsForm):
+    time_zone = forms.ChoiceField(label=_("Your time zone"), initial="UTC")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = zone_choices()
+
+
+class AccountForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you read"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = all_languages()
+        self.fields["time_zone"].choices = zone_choices()
+
+
+class PasswordForm(forms.Form):
+    current = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
+    new = forms.CharField(label=_("New password"), widget=forms.PasswordInput,
+                          help_text=_("At least 10 characters."))
+
+
+class EnableSecondFactorForm(forms.Form):
+    secret = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(label=_("The 6-digit code your app shows"), max_length=8)
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What the token is for"), max_length=80)
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name of the organization"), max_length=160)
+    country = forms.ChoiceField(label=_("Country"))
+    languages = forms.MultipleChoiceField(label=_("Languages"),
+                                          widget=forms.SelectMultiple(attrs={"size": 6}))
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    visibility = forms.ChoiceField(label=_("Who can see its page"), choices=Visibility.choices,
+                                   initial=Visibility.NETWORK)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = countries()
+        self.fields["languages"].choices = all_languages()
+        self.fields["time_zone"].choices = zone_choices()
+
+
+class PersonInvitationForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    capabilities = forms.MultipleChoiceField(label=_("Capabilities"), choices=Capability.choices,
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("Note for yourself (who it is for)"), max_length=120,
+                           required=False)
+
+
+class OrganizationInvitationForm(forms.Form):
+    note = forms.CharField(label=_("Note for yourself (which organization it is for)"),
+                           max_length=120, required=False)
+
+
+class JoinWithExistingForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Your organization"),
+                                          queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[o.pk for o in organizations]
+        )
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    capabilities = forms.MultipleChoiceField(label=_("Capabilities"), choices=Capability.choices,
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+
+
+class CircleForm(forms.Form):
+    name = forms.CharField(label=_("Name of the circle"), max_length=120)
+    description = forms.CharField(label=_("What it does"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Member.objects.none(),
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
+            memberships__organization=organization
+        )
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices,
+                                   initial=Visibility.PRIVATE)
+    shared_with = forms.ModelMultipleChoiceField(
+        label=_("Networks it is shared with"), queryset=Network.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        networks = organization.networks.all()
+        self.fields["shared_with"].queryset = networks  # type: ignore[attr-defined]
+        self.fields["shared_with"].initial = list(networks)
+
+
+def add_errors(form: forms.Form, error: Any) -> None:
+    """Put an action's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

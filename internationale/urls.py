@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from internationale.api.api import api
+
+handler400 = "internationale.core.views.bad_request"
+handler403 = "internationale.core.views.permission_denied"
+handler404 = "internationale.core.views.page_not_found"
+handler500 = "internationale.core.views.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("internationale.network.urls")),
+]
