@@ -1,12 +1,12 @@
 """The `internationale` console script.
 
-    internationale demo            set up the database and a fictional demo network
-    internationale serve           serve the site with gunicorn
-    internationale worker          run background tasks
-    internationale check           check a production configuration (no warning allowed)
-    internationale createnetwork   create a network and an invitation for its first organization
-    internationale invite          make an invitation link
-    internationale <command>       any other Django management command (migrate, ...)
+internationale demo            set up the database and a fictional demo network
+internationale serve           serve the site with gunicorn
+internationale worker          run background tasks
+internationale check           check a production configuration (no warning allowed)
+internationale createnetwork   create a network and an invitation for its first organization
+internationale invite          make an invitation link
+internationale <command>       any other Django management command (migrate, ...)
 """
 
 import os
@@ -45,20 +45,28 @@ def serve(args: list[str]) -> None:
 
     parser = argparse.ArgumentParser(prog="internationale serve")
     parser.add_argument("--bind", default=env_str("INTERNATIONALE_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=int, default=env_int("INTERNATIONALE_WORKERS", 2,
-                                                               minimum=1))
-    parser.add_argument("--threads", type=int, default=env_int("INTERNATIONALE_THREADS", 8,
-                                                               minimum=1))
+    parser.add_argument(
+        "--workers", type=int, default=env_int("INTERNATIONALE_WORKERS", 2, minimum=1)
+    )
+    parser.add_argument(
+        "--threads", type=int, default=env_int("INTERNATIONALE_THREADS", 8, minimum=1)
+    )
     options = parser.parse_args(args)
     application = get_wsgi_application()
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             config: dict[str, Any] = {
-                "bind": options.bind, "workers": options.workers, "threads": options.threads,
-                "worker_class": "gthread", "accesslog": None, "errorlog": "-",
-                "loglevel": "info", "forwarded_allow_ips": "127.0.0.1",
-                "proc_name": "internationale", "timeout": 60,
+                "bind": options.bind,
+                "workers": options.workers,
+                "threads": options.threads,
+                "worker_class": "gthread",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "info",
+                "forwarded_allow_ips": "127.0.0.1",
+                "proc_name": "internationale",
+                "timeout": 60,
             }
             for key, value in config.items():
                 self.cfg.set(key, value)

@@ -17,8 +17,12 @@ class TokenAuth(HttpBearer):
     language and time zone."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (ApiToken.objects.active().select_related("member")
-                 .filter(token_digest=token_digest(token), member__is_active=True).first())
+        found = (
+            ApiToken.objects.active()
+            .select_related("member")
+            .filter(token_digest=token_digest(token), member__is_active=True)
+            .first()
+        )
         if found is None:
             return None
         today = timezone.localdate()

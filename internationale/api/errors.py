@@ -11,13 +11,20 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
 def install(api: NinjaAPI) -> None:
-    def respond(request: HttpRequest, status: int, code: str, message: str,
-                fields: dict[str, list[str]] | None = None) -> HttpResponse:
+    def respond(
+        request: HttpRequest,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+    ) -> HttpResponse:
         return api.create_response(request, error_body(code, message, fields), status=status)
 
     @api.exception_handler(Http404)
@@ -30,8 +37,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return respond(request, 401, "unauthorized",
-                       _("Send a valid API token: Authorization: Bearer <token>."))
+        return respond(
+            request,
+            401,
+            "unauthorized",
+            _("Send a valid API token: Authorization: Bearer <token>."),
+        )
 
     @api.exception_handler(DjangoValidationError)
     def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
@@ -43,7 +54,9 @@ def install(api: NinjaAPI) -> None:
     def malformed(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
-            location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+            location = [
+                str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
+            ]
             fields.setdefault(".".join(location) or "body", []).append(_field_message(error))
         return respond(request, 400, "invalid", _("Some fields are missing or malformed."), fields)
 

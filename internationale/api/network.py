@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from internationale.api.auth import OptionalTokenAuth, TokenAuth
 from internationale.api.schemas import (
@@ -23,6 +23,7 @@ from internationale.api.schemas import (
     PersonInvitationIn,
 )
 from internationale.network import access, actions
+from internationale.network.access import signed_in
 from internationale.network.models import Member, Membership, Network, Notice
 
 router = Router(tags=["network"])
@@ -31,27 +32,36 @@ member_only = TokenAuth()
 
 
 def _membership(m: Membership) -> dict[str, Any]:
-    return {"member": m.member, "organization": m.organization.slug, "role": m.role,
-            "capabilities": m.capabilities}
+    return {
+        "member": m.member,
+        "organization": m.organization.slug,
+        "role": m.role,
+        "capabilities": m.capabilities,
+    }
 
 
 @router.get("/me", response=MeOut, auth=member_only)
 def me(request: HttpRequest) -> dict[str, Any]:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     return _me(member)
 
 
 def _me(member: Member) -> dict[str, Any]:
     memberships = member.memberships.select_related("organization", "member")
-    return {"id": member.pk, "display_name": member.display_name, "time_zone": member.time_zone,
-            "languages": member.languages, "language": member.language,
-            "second_factor": member.has_second_factor,
-            "memberships": [_membership(m) for m in memberships]}
+    return {
+        "id": member.pk,
+        "display_name": member.display_name,
+        "time_zone": member.time_zone,
+        "languages": member.languages,
+        "language": member.language,
+        "second_factor": member.has_second_factor,
+        "memberships": [_membership(m) for m in memberships],
+    }
 
 
 @router.patch("/me", response=MeOut, auth=member_only)
 def update_me(request: HttpRequest, payload: AccountIn) -> dict[str, Any]:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     actions.update_account(
         member,
         display_name=member.display_name if payload.display_name is None else payload.display_name,
@@ -70,24 +80,32 @@ def networks(request: HttpRequest) -> Any:
 @router.get("/networks/{network}", response=NetworkDetailOut, auth=public)
 def network(request: HttpRequest, network: str) -> Any:
     found = access.access_network(request.user, network)
-    found.organizations_visible = list(access.organizations_of(found, request.user))  # type: ignore[attr-defined]
-    return {**NetworkOut.from_orm(found).dict(),
-            "organizations": found.organizations_visible}  # type: ignore[attr-defined]
+    return {
+        "slug": found.slug,
+        "name": found.name,
+        "description": found.description,
+        "visibility": found.visibility,
+        "organizations": list(access.organizations_of(found, request.user)),
+    }
 
 
 @router.get("/networks/{network}/members", response=list[MembershipOut], auth=member_only)
 def network_members(request: HttpRequest, network: str) -> Any:
     found = access.access_network_members(request.user, network)
-    return [_membership(m) for m in access.network_directory(found)]
+    return [_membership(m) for m in access.network_directory(found, request.user)]
 
 
 @router.post("/networks/{network}/invitations", response={201: InvitationOut}, auth=member_only)
-def invite_organization(request: HttpRequest, network: str,
-                        payload: OrganizationInvitationIn) -> Any:
+def invite_organization(
+    request: HttpRequest, network: str, payload: OrganizationInvitationIn
+) -> Any:
     found = access.access_network(request.user, network, for_write=True)
-    invitation, token = actions.invite_organization(request.user, network=found,  # type: ignore[arg-type]
-                                                    note=payload.note)
-    return 201, _invitation(request, invitation, token)
+    invitation, token = actions.invite_organization(
+        signed_in(request),
+        network=found,
+        note=payload.note,
+    )
+    return Status(201, _invitation(request, invitation, token))
 
 
 @router.get("/organizations/{organization}", response=OrganizationOut, auth=public)
@@ -95,41 +113,51 @@ def organization(request: HttpRequest, organization: str) -> Any:
     return access.access_organization(request.user, organization)
 
 
-@router.get("/organizations/{organization}/members", response=list[MembershipOut],
-            auth=member_only)
+@router.get("/organizations/{organization}/members", response=list[MembershipOut], auth=member_only)
 def organization_members(request: HttpRequest, organization: str) -> Any:
     found = access.access_organization(request.user, organization)
     if not access.visible_members(request.user).filter(memberships__organization=found).exists():
         raise Http404
     memberships = found.memberships.filter(member__is_active=True).select_related(
-        "member", "organization")
+        "member", "organization"
+    )
     return [_membership(m) for m in memberships]
 
 
-@router.post("/organizations/{organization}/invitations", response={201: InvitationOut},
-             auth=member_only)
+@router.post(
+    "/organizations/{organization}/invitations", response={201: InvitationOut}, auth=member_only
+)
 def invite_person(request: HttpRequest, organization: str, payload: PersonInvitationIn) -> Any:
     found = access.access_own_organization(request.user, organization, for_write=True)
     invitation, token = actions.invite_person(
-        request.user, organization=found, role=payload.role,  # type: ignore[arg-type]
-        capabilities=payload.capabilities, note=payload.note)
-    return 201, _invitation(request, invitation, token)
+        signed_in(request),
+        organization=found,
+        role=payload.role,
+        capabilities=payload.capabilities,
+        note=payload.note,
+    )
+    return Status(201, _invitation(request, invitation, token))
 
 
 def _invitation(request: HttpRequest, invitation: Any, token: str) -> dict[str, Any]:
-    return {"link": request.build_absolute_uri(reverse("network:invitation", args=[token])),
-            "expires_at": invitation.expires_at}
+    return {
+        "link": request.build_absolute_uri(reverse("network:invitation", args=[token])),
+        "expires_at": invitation.expires_at,
+    }
 
 
 @router.get("/organizations/{organization}/notices", response=list[NoticeOut], auth=public)
 def notices(request: HttpRequest, organization: str) -> Any:
     found = access.access_organization(request.user, organization)
-    return [_notice(n) for n in Notice.objects.visible_to(request.user).filter(
-        organization=found).select_related("author", "organization")[:100]]
+    return [
+        _notice(n)
+        for n in Notice.objects.visible_to(request.user)
+        .filter(organization=found)
+        .select_related("author", "organization")[:100]
+    ]
 
 
-@router.post("/organizations/{organization}/notices", response={201: NoticeOut},
-             auth=member_only)
+@router.post("/organizations/{organization}/notices", response={201: NoticeOut}, auth=member_only)
 def post_notice(request: HttpRequest, organization: str, payload: NoticeIn) -> Any:
     found = access.access_own_organization(request.user, organization)
     shared_with = None
@@ -137,14 +165,26 @@ def post_notice(request: HttpRequest, organization: str, payload: NoticeIn) -> A
         shared_with = list(found.networks.filter(slug__in=payload.shared_with))
         if len(shared_with) != len(set(payload.shared_with)):
             raise ValidationError(
-                {"shared_with": _("Share only with networks the organization belongs to.")})
-    created = actions.post_notice(request.user, organization=found, title=payload.title,  # type: ignore[arg-type]
-                                  body=payload.body, visibility=payload.visibility,
-                                  shared_with=shared_with)
-    return 201, _notice(created)
+                {"shared_with": _("Share only with networks the organization belongs to.")}
+            )
+    created = actions.post_notice(
+        signed_in(request),
+        organization=found,
+        title=payload.title,
+        body=payload.body,
+        visibility=payload.visibility,
+        shared_with=shared_with,
+    )
+    return Status(201, _notice(created))
 
 
 def _notice(notice: Notice) -> dict[str, Any]:
-    return {"id": notice.pk, "organization": notice.organization.slug,
-            "author": notice.author.display_name, "title": notice.title, "body": notice.body,
-            "visibility": notice.visibility, "created_at": notice.created_at}
+    return {
+        "id": notice.pk,
+        "organization": notice.organization.slug,
+        "author": notice.author.display_name,
+        "title": notice.title,
+        "body": notice.body,
+        "visibility": notice.visibility,
+        "created_at": notice.created_at,
+    }

@@ -7,7 +7,7 @@ from internationale.core.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["occurred_at", "actor_label", "verb", "target_type", "target_label"]
     list_filter = ["verb"]
 

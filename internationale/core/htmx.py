@@ -11,8 +11,12 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def render_page_or_partial(
-    request: HttpRequest, template_name: str, partial: str, context: dict[str, Any],
-    *, status: int = 200,
+    request: HttpRequest,
+    template_name: str,
+    partial: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     """Render `template_name`, or only its `partial` (django-template-partials) for htmx."""
     name = f"{template_name}#{partial}" if is_htmx(request) else template_name

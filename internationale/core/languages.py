@@ -1,6 +1,7 @@
 """Names of languages, countries and the direction of writing, in the reader's language."""
 
 from functools import cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from django.conf import settings
@@ -35,9 +36,10 @@ def language_name(code: str, *, in_language: str | None = None) -> str:
 def own_language_name(code: str) -> str:
     """A language's name in itself, as a language switcher shows it."""
     try:
-        return _locale(code).languages.get(code, code)
+        name = _locale(code).languages.get(code, code)
     except UnknownLocaleError:
         return code
+    return name[:1].upper() + name[1:]
 
 
 def country_name(code: str, *, in_language: str | None = None) -> str:
@@ -45,24 +47,33 @@ def country_name(code: str, *, in_language: str | None = None) -> str:
 
 
 def is_country(code: str) -> bool:
-    return len(code) == 2 and code.isalpha() and code.isupper() and code in _locale(
-        "en"
-    ).territories
+    return (
+        len(code) == 2 and code.isalpha() and code.isupper() and code in _locale("en").territories
+    )
+
+
+def _names(mapping: Any) -> dict[str, str]:
+    return {str(code): str(name) for code, name in mapping.items()}
 
 
 def countries() -> list[tuple[str, str]]:
     """Every country as (ISO code, name in the reader's language), sorted by name."""
-    names = _locale(reader_locale()).territories
+    names = _names(_locale(reader_locale()).territories)
     return sorted(
-        ((code, names[code]) for code in names if len(code) == 2 and code.isalpha()
-         and code not in {"EU", "EZ", "UN", "ZZ", "XA", "XB", "QO"}),
+        (
+            (code, names[code])
+            for code in names
+            if len(code) == 2
+            and code.isalpha()
+            and code not in {"EU", "EZ", "UN", "ZZ", "XA", "XB", "QO"}
+        ),
         key=lambda pair: pair[1],
     )
 
 
 def all_languages() -> list[tuple[str, str]]:
     """Languages content may be written in, as (code, name in the reader's language)."""
-    names = _locale(reader_locale()).languages
+    names = _names(_locale(reader_locale()).languages)
     return sorted(
         ((code, names[code]) for code in names if "_" not in code and len(code) <= 3),
         key=lambda pair: pair[1],

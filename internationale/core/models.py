@@ -38,4 +38,6 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"
+        )

@@ -7,26 +7,22 @@ does not have.
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from babel import Locale
-from babel.numbers import list_currencies, parse_pattern
+from babel.numbers import get_territory_currencies, parse_pattern
 
 # ISO 4217 minor units that are not 2. CLDR's display digits differ from ISO for several
 # currencies our members use (IQD, LBP, SYP), so the ISO table is kept here, not taken
 # from Babel.
+_ZERO_DIGITS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
 _MINOR_UNITS_OTHER_THAN_TWO = {
-    **dict.fromkeys(
-        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0
-    ),
+    **dict.fromkeys(_ZERO_DIGITS.split(), 0),
     **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
     **dict.fromkeys("CLF UYW".split(), 4),
 }
-# Codes Babel knows that are not currencies one can hold: precious metals, test and
-# fund codes, and historical currencies no longer in circulation.
-_NOT_HELD = set(
-    "XAG XAU XPD XPT XBA XBB XBC XBD XDR XSU XTS XUA XXX BOV CHE CHW COU MXV USN USS".split()
-)
 
 
 class MoneyError(ValueError):
@@ -34,18 +30,19 @@ class MoneyError(ValueError):
 
 
 def is_currency(code: str) -> bool:
-    """Whether `code` is an ISO 4217 code of a currency that can be held."""
-    return code in _currencies() and code not in _NOT_HELD
+    """Whether `code` is the ISO 4217 code of a currency that is legal tender somewhere today
+    (not a historical currency, a precious metal or a fund code)."""
+    return code in _currencies_in_use()
 
 
-def _currencies() -> frozenset[str]:
-    global _CURRENCY_CACHE
-    if _CURRENCY_CACHE is None:
-        _CURRENCY_CACHE = frozenset(list_currencies())
-    return _CURRENCY_CACHE
-
-
-_CURRENCY_CACHE: frozenset[str] | None = None
+@cache
+def _currencies_in_use() -> frozenset[str]:
+    today = date.today()
+    return frozenset(
+        code
+        for territory in Locale.parse("en").territories
+        for code in get_territory_currencies(str(territory), start_date=today, tender=True)
+    )
 
 
 def minor_units(currency: str) -> int:
@@ -112,5 +109,6 @@ def format_money(money: Money, *, locale: str) -> str:
     pattern = copy.copy(parse_pattern(babel_locale.currency_formats["standard"]))
     digits = minor_units(money.currency)
     pattern.frac_prec = (digits, digits)
-    return pattern.apply(money.decimal, babel_locale, currency=money.currency,
-                         currency_digits=False)
+    return pattern.apply(
+        money.decimal, babel_locale, currency=money.currency, currency_digits=False
+    )

@@ -28,17 +28,30 @@ def make_world() -> dict[str, Any]:
     def organization(net: Any, name: str, country: str, zone: str, coordinator: str) -> Any:
         _invitation, token = actions.invite_organization(None, network=net)
         return actions.accept_organization_invitation(
-            None, token=token, display_name=coordinator, password=PASSWORD, name=name,
-            country=country, languages=["en"], time_zone=zone, description="",
+            None,
+            token=token,
+            display_name=coordinator,
+            password=PASSWORD,
+            name=name,
+            country=country,
+            languages=["en"],
+            time_zone=zone,
+            description="",
             visibility="network",
         )
 
-    def join(org: Any, name: str, role: str = "member", capabilities: tuple[str, ...] = (),
-             ) -> Member:
-        _invitation, token = actions.invite_person(None, organization=org, role=role,
-                                                   capabilities=capabilities)
-        return actions.accept_person_invitation(None, token=token, display_name=name,
-                                                password=PASSWORD)
+    def join(
+        org: Any,
+        name: str,
+        role: str = "member",
+        capabilities: tuple[str, ...] = (),
+    ) -> Member:
+        _invitation, token = actions.invite_person(
+            None, organization=org, role=role, capabilities=capabilities
+        )
+        return actions.accept_person_invitation(
+            None, token=token, display_name=name, password=PASSWORD
+        )
 
     alpha = organization(network, "Alpha Union", "US", "America/Chicago", "Coordinator A")
     beta = organization(network, "Beta Collective", "BR", "America/Sao_Paulo", "Coordinator B")

@@ -13,8 +13,13 @@ from internationale.core.languages import reader_locale
 
 @cache
 def all_zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z and
-                        not z.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))))
+    return tuple(
+        sorted(
+            z
+            for z in zoneinfo.available_timezones()
+            if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+        )
+    )
 
 
 def is_zone(name: str) -> bool:
@@ -32,8 +37,9 @@ def _babel(locale: str | None) -> Locale:
     return Locale.parse((locale or reader_locale()).replace("-", "_"))
 
 
-def format_moment(moment: datetime, *, zone: str | None = None, locale: str | None = None,
-                  with_date: bool = True) -> str:
+def format_moment(
+    moment: datetime, *, zone: str | None = None, locale: str | None = None, with_date: bool = True
+) -> str:
     """`moment` in `zone` (the reader's by default), formatted for `locale`, zone not named."""
     tz = zoneinfo.ZoneInfo(zone) if zone else timezone.get_current_timezone()
     babel_locale = _babel(locale)

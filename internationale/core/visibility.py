@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Visibility(models.TextChoices):
-    PRIVATE = "private", _("Private: our organization only")
+    PRIVATE = "private", _("Private: its organization only")
     NETWORK = "network", _("Network: members of the networks it is shared with")
     PUBLIC = "public", _("Public: anyone, without logging in")
 
@@ -46,7 +46,7 @@ class VisibleQuerySet(models.QuerySet):
     def visible_to(self, member: Any) -> Self:
         """What `member` may read: public content, everything of their own organizations,
         and content shared with one of their networks."""
-        model = self.model
+        model: Any = self.model
         org_ids, net_ids = reader_ids(member)
         allowed = Q(visibility=Visibility.PUBLIC)
         if org_ids:
@@ -56,13 +56,14 @@ class VisibleQuerySet(models.QuerySet):
         return self.filter(allowed)
 
     def _shared_with(self, net_ids: frozenset[int]) -> Q:
-        field = self.model._meta.get_field(self.model.networks_field)
+        model: Any = self.model
+        field = model._meta.get_field(model.networks_field)
         if not field.many_to_many:
             return Q(**{f"{field.name}__in": net_ids})
-        through = field.remote_field.through  # type: ignore[union-attr]
+        through = field.remote_field.through
         shared = through.objects.filter(
-            **{f"{field.m2m_reverse_field_name()}__in": net_ids}  # type: ignore[union-attr]
-        ).values(field.m2m_field_name())  # type: ignore[union-attr]
+            **{f"{field.m2m_reverse_field_name()}__in": net_ids}
+        ).values(field.m2m_field_name())
         return Q(pk__in=shared)
 
 

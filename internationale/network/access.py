@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from internationale.network.models import (
     Circle,
@@ -34,8 +34,9 @@ def access_network(member: Any, slug: str, *, for_write: bool = False) -> Networ
 def is_coordinator_in_network(member: Any, network: Network) -> bool:
     if not getattr(member, "is_authenticated", False):
         return False
-    return any(org.networks.filter(pk=network.pk).exists()
-               for org in member.coordinated_organizations())
+    return any(
+        org.networks.filter(pk=network.pk).exists() for org in member.coordinated_organizations()
+    )
 
 
 def access_network_members(member: Any, slug: str) -> Network:
@@ -50,25 +51,31 @@ def access_organization(member: Any, slug: str, *, for_write: bool = False) -> O
     organization = Organization.objects.visible_to(member).filter(slug=slug).first()
     if organization is None:
         raise Http404
-    if for_write and not (getattr(member, "is_authenticated", False)
-                          and member.is_coordinator_of(organization)):
+    if for_write and not (
+        getattr(member, "is_authenticated", False) and member.is_coordinator_of(organization)
+    ):
         raise PermissionDenied
     return organization
 
 
 def access_own_organization(member: Any, slug: str, *, for_write: bool = False) -> Organization:
     """An organization the reader belongs to (its circles, invitations, private work)."""
-    organization = access_organization(member, slug, for_write=for_write)
+    organization = access_organization(member, slug)
     if not getattr(member, "is_authenticated", False) or member.membership_in(organization) is None:
         raise Http404
+    if for_write and not member.is_coordinator_of(organization):
+        raise PermissionDenied
     return organization
 
 
 def access_circle(member: Any, circle_id: int, *, for_write: bool = False) -> Circle:
     if not getattr(member, "is_authenticated", False):
         raise Http404
-    circle = (Circle.objects.filter(pk=circle_id, organization_id__in=member.organization_ids())
-              .select_related("organization").first())
+    circle = (
+        Circle.objects.filter(pk=circle_id, organization_id__in=member.organization_ids())
+        .select_related("organization")
+        .first()
+    )
     if circle is None:
         raise Http404
     if for_write and not member.is_coordinator_of(circle.organization):
@@ -77,21 +84,30 @@ def access_circle(member: Any, circle_id: int, *, for_write: bool = False) -> Ci
 
 
 def access_notice(member: Any, notice_id: int, *, for_write: bool = False) -> Notice:
-    notice = (Notice.objects.visible_to(member).filter(pk=notice_id)
-              .select_related("organization", "author").first())
+    notice = (
+        Notice.objects.visible_to(member)
+        .filter(pk=notice_id)
+        .select_related("organization", "author")
+        .first()
+    )
     if notice is None:
         raise Http404
-    if for_write and not (getattr(member, "is_authenticated", False)
-                          and (notice.author_id == member.pk
-                               or member.is_coordinator_of(notice.organization))):
+    if for_write and not (
+        getattr(member, "is_authenticated", False)
+        and (notice.author_id == member.pk or member.is_coordinator_of(notice.organization))
+    ):
         raise PermissionDenied
     return notice
 
 
 def access_invitation_by_token(token: str) -> Invitation:
     """The invitation a link carries, if it can still be accepted."""
-    invitation = (Invitation.objects.open().filter(token_digest=token_digest(token))
-                  .select_related("organization", "network").first())
+    invitation = (
+        Invitation.objects.open()
+        .filter(token_digest=token_digest(token))
+        .select_related("organization", "network")
+        .first()
+    )
     if invitation is None:
         raise Http404
     return invitation
@@ -120,11 +136,11 @@ def visible_members(member: Any) -> QuerySet[Member]:
     return Member.objects.filter(is_active=True).filter(Q(pk__in=in_networks) | Q(pk__in=in_own))
 
 
-def network_directory(network: Network) -> QuerySet[Membership]:
-    """Everyone in the network's organizations, for the member directory."""
+def network_directory(network: Network, reader: Any) -> QuerySet[Membership]:
+    """Everyone in the network's organizations that `reader` may see, for the directory."""
     return (
         Membership.objects.in_network(network)
-        .filter(member__is_active=True)
+        .filter(member__is_active=True, organization__in=Organization.objects.visible_to(reader))
         .select_related("member", "organization")
         .order_by("organization__name", "member__display_name")
     )
@@ -136,3 +152,16 @@ def organizations_of(network: Network, member: Any) -> QuerySet[Organization]:
         .filter(networkmembership__network=network)
         .order_by("country", "name")
     )
+
+
+def signed_in(request: HttpRequest) -> Member:
+    """The member making a request that login_required (or an API token) has let through."""
+    member = request.user
+    if not isinstance(member, Member):
+        raise PermissionDenied
+    return member
+
+
+def reader(request: HttpRequest) -> Member | None:
+    """The signed-in member, or None for a visitor."""
+    return request.user if isinstance(request.user, Member) else None

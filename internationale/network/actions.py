@@ -47,25 +47,42 @@ API_TOKEN_PREFIX = "intl_"
 # Networks and organizations ---------------------------------------------------------------
 
 
-def create_network(actor: Member | None, *, name: str, description: str = "",
-                   visibility: str = Visibility.NETWORK, slug: str = "") -> Network:
+def create_network(
+    actor: Member | None,
+    *,
+    name: str,
+    description: str = "",
+    visibility: str = Visibility.NETWORK,
+    slug: str = "",
+) -> Network:
     name = _required(name, field="name")
     if visibility not in (Visibility.NETWORK, Visibility.PUBLIC):
         raise ValidationError({"visibility": _("Choose who can see the network's page.")})
     with transaction.atomic():
         network = Network.objects.create(
-            name=name, description=description.strip(), visibility=visibility,
+            name=name,
+            description=description.strip(),
+            visibility=visibility,
             slug=_free_slug(Network, slug or name),
         )
         audit.record(actor, "network.create", network)
     return network
 
 
-def update_organization(actor: Member | None, organization: Organization, *, name: str,
-                        country: str, languages: Iterable[str], time_zone: str,
-                        description: str, visibility: str) -> Organization:
-    fields = _organization_fields(name=name, country=country, languages=languages,
-                                  time_zone=time_zone, visibility=visibility)
+def update_organization(
+    actor: Member | None,
+    organization: Organization,
+    *,
+    name: str,
+    country: str,
+    languages: Iterable[str],
+    time_zone: str,
+    description: str,
+    visibility: str,
+) -> Organization:
+    fields = _organization_fields(
+        name=name, country=country, languages=languages, time_zone=time_zone, visibility=visibility
+    )
     with transaction.atomic():
         for key, value in {**fields, "description": description.strip()}.items():
             setattr(organization, key, value)
@@ -74,8 +91,9 @@ def update_organization(actor: Member | None, organization: Organization, *, nam
     return organization
 
 
-def _organization_fields(*, name: str, country: str, languages: Iterable[str], time_zone: str,
-                         visibility: str) -> dict[str, Any]:
+def _organization_fields(
+    *, name: str, country: str, languages: Iterable[str], time_zone: str, visibility: str
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     languages = list(dict.fromkeys(code.strip() for code in languages if code.strip()))
     if not name.strip():
@@ -92,20 +110,25 @@ def _organization_fields(*, name: str, country: str, languages: Iterable[str], t
         errors["visibility"] = _("Choose who can see the organization's page.")
     if errors:
         raise ValidationError(errors)
-    return {"name": name.strip(), "country": country, "languages": languages,
-            "time_zone": time_zone, "visibility": visibility}
+    return {
+        "name": name.strip(),
+        "country": country,
+        "languages": languages,
+        "time_zone": time_zone,
+        "visibility": visibility,
+    }
 
 
-def _create_organization(actor: Member | None, *, network: Network, coordinator: Member,
-                         **fields: Any) -> Organization:
+def _create_organization(
+    actor: Member | None, *, network: Network, coordinator: Member, **fields: Any
+) -> Organization:
     description = fields.pop("description", "")
     values = _organization_fields(**fields)
     organization = Organization.objects.create(
         slug=_free_slug(Organization, values["name"]), description=description.strip(), **values
     )
     NetworkMembership.objects.create(network=network, organization=organization)
-    Membership.objects.create(member=coordinator, organization=organization,
-                              role=Role.COORDINATOR)
+    Membership.objects.create(member=coordinator, organization=organization, role=Role.COORDINATOR)
     audit.record(actor, "organization.create", organization, network=network.slug)
     return organization
 
@@ -122,23 +145,37 @@ def _free_slug(model: Any, text: str) -> str:
 # Invitations ------------------------------------------------------------------------------
 
 
-def invite_person(actor: Member | None, *, organization: Organization, role: str = Role.MEMBER,
-                  capabilities: Iterable[str] = (), note: str = "") -> tuple[Invitation, str]:
+def invite_person(
+    actor: Member | None,
+    *,
+    organization: Organization,
+    role: str = Role.MEMBER,
+    capabilities: Iterable[str] = (),
+    note: str = "",
+) -> tuple[Invitation, str]:
     """A single-use link that adds a person to `organization`. Returns the invitation and
     the secret token, which is shown once and never stored."""
     _check_can_coordinate(actor, organization)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     capabilities = _capabilities(capabilities)
-    return _invite(actor, kind=InvitationKind.PERSON, organization=organization, role=role,
-                   capabilities=capabilities, note=note)
+    return _invite(
+        actor,
+        kind=InvitationKind.PERSON,
+        organization=organization,
+        role=role,
+        capabilities=capabilities,
+        note=note,
+    )
 
 
-def invite_organization(actor: Member | None, *, network: Network,
-                        note: str = "") -> tuple[Invitation, str]:
+def invite_organization(
+    actor: Member | None, *, network: Network, note: str = ""
+) -> tuple[Invitation, str]:
     """A single-use link that brings an organization into `network`."""
     if actor is not None and not any(
-        network.pk in {n.pk for n in org.networks.all()} for org in actor.coordinated_organizations()
+        network.pk in {n.pk for n in org.networks.all()}
+        for org in actor.coordinated_organizations()
     ):
         raise ValidationError(_("Only coordinators of the network's organizations can invite."))
     return _invite(actor, kind=InvitationKind.ORGANIZATION, network=network, note=note)
@@ -166,31 +203,47 @@ def revoke_invitation(actor: Member, invitation: Invitation) -> None:
             audit.record(actor, "invitation.revoke", invitation)
 
 
-def accept_person_invitation(actor: Member | None, *, token: str, display_name: str = "",
-                             password: str = "", language: str = "en",
-                             time_zone: str = "UTC") -> Member:
+def accept_person_invitation(
+    actor: Member | None,
+    *,
+    token: str,
+    display_name: str = "",
+    password: str = "",
+    language: str = "en",
+    time_zone: str = "UTC",
+) -> Member:
     """Join the invitation's organization: as `actor` when signed in, or as a new account
     made from a display name and password only."""
     with transaction.atomic():
         invitation = _claim(token, InvitationKind.PERSON)
-        member = actor or _create_account(display_name=display_name, password=password,
-                                          language=language, time_zone=time_zone)
+        member = actor or _create_account(
+            display_name=display_name, password=password, language=language, time_zone=time_zone
+        )
         organization = invitation.organization
         assert organization is not None
         if Membership.objects.filter(member=member, organization=organization).exists():
-            raise ValidationError(_("You are already a member of %(organization)s.")
-                                  % {"organization": organization})
-        Membership.objects.create(member=member, organization=organization,
-                                  role=invitation.role, capabilities=invitation.capabilities)
+            raise ValidationError(
+                _("You are already a member of %(organization)s.") % {"organization": organization}
+            )
+        Membership.objects.create(
+            member=member,
+            organization=organization,
+            role=invitation.role,
+            capabilities=invitation.capabilities,
+        )
         _close(invitation, member)
-        audit.record(member, "invitation.accept.person", invitation,
-                     organization=organization.slug)
+        audit.record(member, "invitation.accept.person", invitation, organization=organization.slug)
     return member
 
 
 def accept_organization_invitation(
-    actor: Member | None, *, token: str, organization: Organization | None = None,
-    display_name: str = "", password: str = "", language: str = "en",
+    actor: Member | None,
+    *,
+    token: str,
+    organization: Organization | None = None,
+    display_name: str = "",
+    password: str = "",
+    language: str = "en",
     **new_organization: Any,
 ) -> Organization:
     """Bring an organization into the invitation's network: one the signed-in `actor`
@@ -201,29 +254,43 @@ def accept_organization_invitation(
         assert network is not None
         if organization is not None:
             if actor is None or not actor.is_coordinator_of(organization):
-                raise ValidationError(_("Only a coordinator can bring an organization in."))
-            if NetworkMembership.objects.filter(network=network,
-                                                organization=organization).exists():
-                raise ValidationError(_("%(organization)s is already in %(network)s.")
-                                      % {"organization": organization, "network": network})
+                raise ValidationError(_("Only a coordinator of that organization can bring it in."))
+            if NetworkMembership.objects.filter(
+                network=network, organization=organization
+            ).exists():
+                raise ValidationError(
+                    _("%(organization)s is already in %(network)s.")
+                    % {"organization": organization, "network": network}
+                )
             NetworkMembership.objects.create(network=network, organization=organization)
             member = actor
         else:
             member = actor or _create_account(
-                display_name=display_name, password=password, language=language,
+                display_name=display_name,
+                password=password,
+                language=language,
                 time_zone=new_organization.get("time_zone", "UTC"),
             )
-            organization = _create_organization(member, network=network, coordinator=member,
-                                                **new_organization)
+            organization = _create_organization(
+                member, network=network, coordinator=member, **new_organization
+            )
         _close(invitation, member)
-        audit.record(member, "invitation.accept.organization", invitation,
-                     organization=organization.slug, network=network.slug)
+        audit.record(
+            member,
+            "invitation.accept.organization",
+            invitation,
+            organization=organization.slug,
+            network=network.slug,
+        )
     return organization
 
 
 def _claim(token: str, kind: str) -> Invitation:
-    invitation = (Invitation.objects.select_for_update()
-                  .filter(token_digest=token_digest(token), kind=kind).first())
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_digest=token_digest(token), kind=kind)
+        .first()
+    )
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation link has expired or has already been used."))
     return invitation
@@ -235,11 +302,13 @@ def _close(invitation: Invitation, member: Member) -> None:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
 
 
-def _create_account(*, display_name: str, password: str, language: str,
-                    time_zone: str) -> Member:
+def _create_account(*, display_name: str, password: str, language: str, time_zone: str) -> Member:
     display_name = _display_name(display_name)
-    member = Member(display_name=display_name, language=_interface_language(language),
-                    time_zone=time_zone if is_zone(time_zone) else "UTC")
+    member = Member(
+        display_name=display_name,
+        language=_interface_language(language),
+        time_zone=time_zone if is_zone(time_zone) else "UTC",
+    )
     _check_password(password, member)
     member.set_password(password)
     try:
@@ -286,8 +355,9 @@ def _capabilities(values: Iterable[str]) -> list[str]:
 
 def _check_can_coordinate(actor: Member | None, organization: Organization) -> None:
     if actor is not None and not actor.is_coordinator_of(organization):
-        raise ValidationError(_("Only coordinators of %(organization)s can do this.")
-                              % {"organization": organization})
+        raise ValidationError(
+            _("Only coordinators of %(organization)s can do this.") % {"organization": organization}
+        )
 
 
 def _required(text: str, *, field: str) -> str:
@@ -299,39 +369,58 @@ def _required(text: str, *, field: str) -> str:
 # Memberships and circles ------------------------------------------------------------------
 
 
-def update_membership(actor: Member, membership: Membership, *, role: str,
-                      capabilities: Iterable[str]) -> Membership:
+def update_membership(
+    actor: Member, membership: Membership, *, role: str, capabilities: Iterable[str]
+) -> Membership:
     _check_can_coordinate(actor, membership.organization)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     with transaction.atomic():
-        if role != Role.COORDINATOR and membership.role == Role.COORDINATOR and not (
-            Membership.objects.filter(organization=membership.organization,
-                                      role=Role.COORDINATOR).exclude(pk=membership.pk).exists()
+        if (
+            role != Role.COORDINATOR
+            and membership.role == Role.COORDINATOR
+            and not (
+                Membership.objects.filter(
+                    organization=membership.organization, role=Role.COORDINATOR
+                )
+                .exclude(pk=membership.pk)
+                .exists()
+            )
         ):
             raise ValidationError(_("An organization needs at least one coordinator."))
         membership.role = role
         membership.capabilities = _capabilities(capabilities)
         membership.save(update_fields=["role", "capabilities"])
-        audit.record(actor, "membership.update", membership, role=role,
-                     capabilities=membership.capabilities)
+        audit.record(
+            actor, "membership.update", membership, role=role, capabilities=membership.capabilities
+        )
     return membership
 
 
-def create_circle(actor: Member | None, *, organization: Organization, name: str,
-                  description: str = "", members: Iterable[Member] = ()) -> Circle:
+def create_circle(
+    actor: Member | None,
+    *,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    members: Iterable[Member] = (),
+) -> Circle:
     _check_can_coordinate(actor, organization)
     name = _required(name, field="name")
     members = list(members)
-    member_ids = set(Membership.objects.filter(organization=organization)
-                     .values_list("member_id", flat=True))
+    member_ids = set(
+        Membership.objects.filter(organization=organization).values_list("member_id", flat=True)
+    )
     if any(m.pk not in member_ids for m in members):
         raise ValidationError({"members": _("A circle's members must belong to the organization.")})
     with transaction.atomic():
         if Circle.objects.filter(organization=organization, name__iexact=name).exists():
-            raise ValidationError({"name": _("The organization already has a circle of that name.")})
-        circle = Circle.objects.create(organization=organization, name=name,
-                                       description=description.strip())
+            raise ValidationError(
+                {"name": _("The organization already has a circle of that name.")}
+            )
+        circle = Circle.objects.create(
+            organization=organization, name=name, description=description.strip()
+        )
         circle.members.set(members)
         audit.record(actor, "circle.create", circle, members=[m.pk for m in members])
     return circle
@@ -340,14 +429,22 @@ def create_circle(actor: Member | None, *, organization: Organization, name: str
 # Notices ----------------------------------------------------------------------------------
 
 
-def post_notice(actor: Member, *, organization: Organization, title: str, body: str,
-                visibility: str = Visibility.PRIVATE,
-                shared_with: Iterable[Network] | None = None) -> Notice:
+def post_notice(
+    actor: Member,
+    *,
+    organization: Organization,
+    title: str,
+    body: str,
+    visibility: str = Visibility.PRIVATE,
+    shared_with: Iterable[Network] | None = None,
+) -> Notice:
     """Post a notice. Shared with the organization's networks unless `shared_with` narrows
     it; private notices stay with the organization whatever they are shared with."""
     if actor.membership_in(organization) is None:
-        raise ValidationError(_("Only members of %(organization)s can post its notices.")
-                              % {"organization": organization})
+        raise ValidationError(
+            _("Only members of %(organization)s can post its notices.")
+            % {"organization": organization}
+        )
     errors = {}
     if not title.strip():
         errors["title"] = _("Give the notice a title.")
@@ -362,9 +459,13 @@ def post_notice(actor: Member, *, organization: Organization, title: str, body: 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        notice = Notice.objects.create(organization=organization, author=actor,
-                                       title=title.strip(), body=body.strip(),
-                                       visibility=visibility)
+        notice = Notice.objects.create(
+            organization=organization,
+            author=actor,
+            title=title.strip(),
+            body=body.strip(),
+            visibility=visibility,
+        )
         notice.shared_with.set(networks)
         audit.record(actor, "notice.post", notice, visibility=visibility)
     return notice
@@ -379,8 +480,9 @@ def delete_notice(actor: Member, notice: Notice) -> None:
 # Accounts ---------------------------------------------------------------------------------
 
 
-def update_account(member: Member, *, display_name: str, language: str,
-                   languages: Iterable[str], time_zone: str) -> Member:
+def update_account(
+    member: Member, *, display_name: str, language: str, languages: Iterable[str], time_zone: str
+) -> Member:
     errors: dict[str, str] = {}
     name = " ".join(display_name.split())
     if not name:
@@ -397,8 +499,12 @@ def update_account(member: Member, *, display_name: str, language: str,
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        changed = {"display_name": name, "language": language, "languages": read,
-                   "time_zone": time_zone}
+        changed = {
+            "display_name": name,
+            "language": language,
+            "languages": read,
+            "time_zone": time_zone,
+        }
         for key, value in changed.items():
             setattr(member, key, value)
         member.save(update_fields=list(changed))
@@ -431,8 +537,14 @@ def enable_second_factor(member: Member, *, secret: str, code: str) -> list[str]
     """Turn on TOTP once the member proves their app holds `secret`; returns the new
     recovery codes, shown once."""
     if not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1):
-        raise ValidationError({"code": _("That code is not right. Check your phone's clock and "
-                                         "enter the code your app shows now.")})
+        raise ValidationError(
+            {
+                "code": _(
+                    "That code is not right. Check your phone's clock and "
+                    "enter the code your app shows now."
+                )
+            }
+        )
     with transaction.atomic():
         member.totp_secret = secret
         member.totp_enabled_at = timezone.now()
@@ -473,8 +585,9 @@ def create_api_token(member: Member, *, name: str) -> tuple[ApiToken, str]:
     name = _required(name, field="name")[:80]
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(member=member, name=name, prefix=raw[:12],
-                                        token_digest=token_digest(raw))
+        token = ApiToken.objects.create(
+            member=member, name=name, prefix=raw[:12], token_digest=token_digest(raw)
+        )
         audit.record(member, "api_token.create", token)
     return token, raw
 

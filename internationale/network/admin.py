@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from internationale.network.models import Circle, Member, Membership, Network, Organization
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

@@ -19,8 +19,13 @@ from internationale.network.models import Member, RecoveryCode, token_digest
 
 
 class DisplayNameBackend(ModelBackend):
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> Member | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Member | None:
         if not username or password is None:
             return None
         member = Member.objects.filter(display_name__iexact=username.strip()).first()

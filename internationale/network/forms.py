@@ -23,7 +23,8 @@ class LoginForm(forms.Form):
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label=_("Code from your authenticator app, or a recovery code"), max_length=20,
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
 
@@ -35,39 +36,36 @@ class LanguageForm(forms.Form):
 
 class AccountFieldsForm(forms.Form):
     display_name = forms.CharField(
-        label=_("Display name"), max_length=60,
+        label=_("Display name"),
+        max_length=60,
         help_text=_("A pseudonym is fine. Others in your networks see it."),
     )
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput,
-                               help_text=_("At least 10 characters."))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, help_text=_("At least 10 characters.")
+    )
 
 
 class NewMemberForm(AccountFieldsForm):
-    time_zone = forms.ChoiceField(label=_("Your time zone"), initial="UTC")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = zone_choices()
+    time_zone = forms.ChoiceField(label=_("Your time zone"), initial="UTC", choices=zone_choices)
 
 
 class AccountForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60)
     language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)
     languages = forms.MultipleChoiceField(
-        label=_("Languages you read"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Languages you read"),
+        required=False,
+        choices=all_languages,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = all_languages()
-        self.fields["time_zone"].choices = zone_choices()
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
 
 
 class PasswordForm(forms.Form):
     current = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
-    new = forms.CharField(label=_("New password"), widget=forms.PasswordInput,
-                          help_text=_("At least 10 characters."))
+    new = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, help_text=_("At least 10 characters.")
+    )
 
 
 class EnableSecondFactorForm(forms.Form):
@@ -85,38 +83,46 @@ class ApiTokenForm(forms.Form):
 
 class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name of the organization"), max_length=160)
-    country = forms.ChoiceField(label=_("Country"))
-    languages = forms.MultipleChoiceField(label=_("Languages"),
-                                          widget=forms.SelectMultiple(attrs={"size": 6}))
-    time_zone = forms.ChoiceField(label=_("Time zone"))
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    visibility = forms.ChoiceField(label=_("Who can see its page"), choices=Visibility.choices,
-                                   initial=Visibility.NETWORK)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = countries()
-        self.fields["languages"].choices = all_languages()
-        self.fields["time_zone"].choices = zone_choices()
+    country = forms.ChoiceField(label=_("Country"), choices=countries)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=all_languages, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see its page"), choices=Visibility.choices, initial=Visibility.NETWORK
+    )
 
 
 class PersonInvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
-    capabilities = forms.MultipleChoiceField(label=_("Capabilities"), choices=Capability.choices,
-                                             required=False, widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label=_("Note for yourself (who it is for)"), max_length=120,
-                           required=False)
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"),
+        choices=Capability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note: who it is for (other coordinators see it too)"),
+        max_length=120,
+        required=False,
+    )
 
 
 class OrganizationInvitationForm(forms.Form):
-    note = forms.CharField(label=_("Note for yourself (which organization it is for)"),
-                           max_length=120, required=False)
+    note = forms.CharField(
+        label=_("Note: which organization it is for (other coordinators see it too)"),
+        max_length=120,
+        required=False,
+    )
 
 
 class JoinWithExistingForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Your organization"),
-                                          queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Your organization"), queryset=Organization.objects.none()
+    )
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,16 +133,25 @@ class JoinWithExistingForm(forms.Form):
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    capabilities = forms.MultipleChoiceField(label=_("Capabilities"), choices=Capability.choices,
-                                             required=False, widget=forms.CheckboxSelectMultiple)
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"),
+        choices=Capability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class CircleForm(forms.Form):
     name = forms.CharField(label=_("Name of the circle"), max_length=120)
-    description = forms.CharField(label=_("What it does"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
-    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Member.objects.none(),
-                                             required=False, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(
+        label=_("What it does"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,10 +163,13 @@ class CircleForm(forms.Form):
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
-    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices,
-                                   initial=Visibility.PRIVATE)
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PRIVATE
+    )
     shared_with = forms.ModelMultipleChoiceField(
-        label=_("Networks it is shared with"), queryset=Network.objects.none(), required=False,
+        label=_("Networks it is shared with"),
+        queryset=Network.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 

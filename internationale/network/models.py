@@ -2,7 +2,7 @@
 
 import hashlib
 from functools import cached_property
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from internationale.core.visibility import (
+    Visibility,
     VisibleContent,
     VisibleQuerySet,
-    Visibility,
     reader_ids,
 )
 
@@ -51,8 +51,10 @@ class Network(models.Model):
     visibility = models.CharField(
         _("who can see its page"),
         max_length=16,
-        choices=[(Visibility.NETWORK, _("Members of the network")),
-                 (Visibility.PUBLIC, _("Anyone, without logging in"))],
+        choices=[
+            (Visibility.NETWORK, _("Members of the network")),
+            (Visibility.PUBLIC, _("Anyone, without logging in")),
+        ],
         default=Visibility.NETWORK,
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,7 +127,9 @@ class NetworkMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["network", "organization"], name="one_membership_per_network")
+            models.UniqueConstraint(
+                fields=["network", "organization"], name="one_membership_per_network"
+            )
         ]
 
     def __str__(self) -> str:
@@ -136,14 +140,17 @@ class MemberManager(BaseUserManager["Member"]):
     def get_by_natural_key(self, username: str | None) -> "Member":
         return self.get(display_name__iexact=username)
 
-    def create_user(self, display_name: str, password: str | None = None, **fields: Any) -> "Member":
+    def create_user(
+        self, display_name: str, password: str | None = None, **fields: Any
+    ) -> "Member":
         member = self.model(display_name=display_name, **fields)
         member.set_password(password)
         member.save(using=self._db)
         return member
 
-    def create_superuser(self, display_name: str, password: str | None = None,
-                         **fields: Any) -> "Member":
+    def create_superuser(
+        self, display_name: str, password: str | None = None, **fields: Any
+    ) -> "Member":
         return self.create_user(display_name, password, is_staff=True, is_superuser=True, **fields)
 
 
@@ -165,7 +172,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     objects = MemberManager()
 
     USERNAME_FIELD = "display_name"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["display_name"]
@@ -189,11 +196,15 @@ class Member(AbstractBaseUser, PermissionsMixin):
         return frozenset(m.organization_id for m in self._memberships)
 
     def network_ids(self) -> frozenset[int]:
-        return frozenset(
-            NetworkMembership.objects.filter(
-                organization_id__in=self.organization_ids()
-            ).values_list("network_id", flat=True)
-        ) if self._memberships else frozenset()
+        return (
+            frozenset(
+                NetworkMembership.objects.filter(
+                    organization_id__in=self.organization_ids()
+                ).values_list("network_id", flat=True)
+            )
+            if self._memberships
+            else frozenset()
+        )
 
     def membership_in(self, organization: Organization) -> "Membership | None":
         return next((m for m in self._memberships if m.organization_id == organization.pk), None)
@@ -227,7 +238,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organization__name", "member__display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "organization"], name="one_membership_per_organization")
+            models.UniqueConstraint(
+                fields=["member", "organization"], name="one_membership_per_organization"
+            )
         ]
 
     def __str__(self) -> str:
@@ -247,15 +260,18 @@ class Circle(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="circles")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    members = models.ManyToManyField(Member, related_name="circles", blank=True,
-                                     verbose_name=_("members"))
+    members = models.ManyToManyField(
+        Member, related_name="circles", blank=True, verbose_name=_("members")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("circle")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="circle_name_unique_in_organization")
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="circle_name_unique_in_organization"
+            )
         ]
 
     def __str__(self) -> str:
@@ -272,8 +288,9 @@ class Notice(VisibleContent):
     author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
-    shared_with = models.ManyToManyField(Network, blank=True, related_name="+",
-                                         verbose_name=_("shared with networks"))
+    shared_with = models.ManyToManyField(
+        Network, blank=True, related_name="+", verbose_name=_("shared with networks")
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = VisibleQuerySet.as_manager()
@@ -296,8 +313,9 @@ class InvitationKind(models.TextChoices):
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> Self:
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
-                           expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):
@@ -305,20 +323,24 @@ class Invitation(models.Model):
 
     kind = models.CharField(max_length=16, choices=InvitationKind.choices)
     token_digest = models.CharField(max_length=64, unique=True)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="invitations")
-    network = models.ForeignKey(Network, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="invitations")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     capabilities = models.JSONField(default=list, blank=True)
-    note = models.CharField(_("note for yourself"), max_length=120, blank=True)
-    created_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    note = models.CharField(_("note"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
@@ -327,8 +349,10 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(kind="person", organization__isnull=False)
-                           | models.Q(kind="organization", network__isnull=False)),
+                condition=(
+                    models.Q(kind="person", organization__isnull=False)
+                    | models.Q(kind="organization", network__isnull=False)
+                ),
                 name="invitation_has_its_target",
             )
         ]
@@ -339,8 +363,11 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return (self.accepted_at is None and self.revoked_at is None
-                and self.expires_at > timezone.now())
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class RecoveryCode(models.Model):

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from internationale.core.htmx import render_page_or_partial
 from internationale.network import access, actions, auth
+from internationale.network.access import reader, signed_in
 from internationale.network.forms import (
     AccountFieldsForm,
     AccountForm,
@@ -30,8 +32,8 @@ from internationale.network.forms import (
     JoinWithExistingForm,
     LanguageForm,
     LoginForm,
-    NewMemberForm,
     MembershipForm,
+    NewMemberForm,
     NoticeForm,
     OrganizationForm,
     OrganizationInvitationForm,
@@ -53,14 +55,19 @@ PENDING_SECOND_FACTOR = "pending_second_factor"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    member = request.user
+    member = reader(request)
     networks = Network.objects.visible_to(member)
-    notices = (Notice.objects.visible_to(member).select_related("organization", "author")[:10]
-               if member.is_authenticated else Notice.objects.none())
-    memberships = (member.memberships.select_related("organization")  # type: ignore[union-attr]
-                   if member.is_authenticated else [])
-    return render(request, "network/home.html",
-                  {"networks": networks, "notices": notices, "memberships": memberships})
+    notices = (
+        Notice.objects.visible_to(member).select_related("organization", "author")[:10]
+        if member
+        else Notice.objects.none()
+    )
+    memberships = member.memberships.select_related("organization") if member else []
+    return render(
+        request,
+        "network/home.html",
+        {"networks": networks, "notices": notices, "memberships": memberships},
+    )
 
 
 # Logging in -------------------------------------------------------------------------------
@@ -87,8 +94,12 @@ def login(request: HttpRequest) -> HttpResponse:
 def _login_refusal(name: str) -> str:
     member = Member.objects.filter(display_name__iexact=name.strip()).first()
     if member is not None and auth.is_locked(member):
-        return _("Too many wrong attempts on this account. Wait %(minutes)d minutes, then try "
-                 "again.") % {"minutes": settings.LOGIN_LOCK_MINUTES}
+        minutes = settings.LOGIN_LOCK_MINUTES
+        return ngettext(
+            "Too many wrong attempts on this account. Wait %(minutes)d minute, then try again.",
+            "Too many wrong attempts on this account. Wait %(minutes)d minutes, then try again.",
+            minutes,
+        ) % {"minutes": minutes}
     return _("The display name or the password is not right.")
 
 
@@ -115,16 +126,21 @@ def _complete_login(request: HttpRequest, member: Member, next_url: str) -> Http
     auth.note_success(member)
     auth_login(request, member, backend=settings.AUTHENTICATION_BACKENDS[0])
     response = HttpResponseRedirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, member.language,
-                        max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                        secure=settings.LANGUAGE_COOKIE_SECURE)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        member.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
     return response
 
 
 def _safe_next(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse(settings.LOGIN_REDIRECT_URL)
 
@@ -143,10 +159,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            actions.set_language(request.user, language=language)  # type: ignore[arg-type]
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
-                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                            secure=settings.LANGUAGE_COOKIE_SECURE)
+            actions.set_language(signed_in(request), language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
     return response
 
 
@@ -159,19 +179,28 @@ def network(request: HttpRequest, network: str) -> HttpResponse:
     by_country: dict[str, list[Organization]] = {}
     for organization in organizations:
         by_country.setdefault(organization.country, []).append(organization)
-    is_member = request.user.is_authenticated and found.pk in request.user.network_ids()  # type: ignore[union-attr]
-    return render(request, "network/network.html", {
-        "network": found, "by_country": sorted(by_country.items()),
-        "is_member": is_member,
-        "can_invite": access.is_coordinator_in_network(request.user, found),
-    })
+    member = reader(request)
+    is_member = member is not None and found.pk in member.network_ids()
+    return render(
+        request,
+        "network/network.html",
+        {
+            "network": found,
+            "by_country": sorted(by_country.items()),
+            "is_member": is_member,
+            "can_invite": access.is_coordinator_in_network(request.user, found),
+        },
+    )
 
 
 @login_required
 def network_members(request: HttpRequest, network: str) -> HttpResponse:
     found = access.access_network_members(request.user, network)
-    return render(request, "network/members.html",
-                  {"network": found, "memberships": access.network_directory(found)})
+    return render(
+        request,
+        "network/members.html",
+        {"network": found, "memberships": access.network_directory(found, request.user)},
+    )
 
 
 @login_required
@@ -182,30 +211,38 @@ def invite_organization(request: HttpRequest, network: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _invitation, token = actions.invite_organization(
-                request.user, network=found, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+                signed_in(request), network=found, note=form.cleaned_data["note"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
             link = request.build_absolute_uri(reverse("network:invitation", args=[token]))
             form = OrganizationInvitationForm()
     invitations = found.invitations.open().filter(kind=InvitationKind.ORGANIZATION)
-    return render(request, "network/invite_organization.html",
-                  {"network": found, "form": form, "link": link, "invitations": invitations})
+    return render(
+        request,
+        "network/invite_organization.html",
+        {"network": found, "form": form, "link": link, "invitations": invitations},
+    )
 
 
 def organization(request: HttpRequest, organization: str) -> HttpResponse:
     found = access.access_organization(request.user, organization)
-    member = request.user
-    membership = member.membership_in(found) if member.is_authenticated else None  # type: ignore[union-attr]
-    notices = (Notice.objects.visible_to(member).filter(organization=found)
-               .select_related("author")[:20])
+    member = reader(request)
+    membership = member.membership_in(found) if member else None
+    notices = (
+        Notice.objects.visible_to(member).filter(organization=found).select_related("author")[:20]
+    )
     context: dict[str, Any] = {
-        "organization": found, "membership": membership, "notices": notices,
-        "networks": found.networks.visible_to(member),
+        "organization": found,
+        "membership": membership,
+        "notices": notices,
+        "networks": Network.objects.visible_to(member).filter(organizations=found),
     }
     if membership is not None:
         context["members"] = found.memberships.select_related("member").order_by(
-            "member__display_name")
+            "member__display_name"
+        )
         context["circles"] = found.circles.prefetch_related("members")
         context["notice_form"] = NoticeForm(organization=found)
     return render(request, "network/organization.html", context)
@@ -214,20 +251,24 @@ def organization(request: HttpRequest, organization: str) -> HttpResponse:
 @login_required
 def edit_organization(request: HttpRequest, organization: str) -> HttpResponse:
     found = access.access_organization(request.user, organization, for_write=True)
-    initial = {"name": found.name, "country": found.country, "languages": found.languages,
-               "time_zone": found.time_zone, "description": found.description,
-               "visibility": found.visibility}
+    initial = {
+        "name": found.name,
+        "country": found.country,
+        "languages": found.languages,
+        "time_zone": found.time_zone,
+        "description": found.description,
+        "visibility": found.visibility,
+    }
     form = OrganizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_organization(request.user, found, **form.cleaned_data)  # type: ignore[arg-type]
+            actions.update_organization(signed_in(request), found, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(found)
-    return render(request, "network/organization_edit.html",
-                  {"organization": found, "form": form})
+    return render(request, "network/organization_edit.html", {"organization": found, "form": form})
 
 
 @login_required
@@ -238,31 +279,35 @@ def invite_person(request: HttpRequest, organization: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _invitation, token = actions.invite_person(
-                request.user, organization=found, **form.cleaned_data)  # type: ignore[arg-type]
+                signed_in(request), organization=found, **form.cleaned_data
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
             link = request.build_absolute_uri(reverse("network:invitation", args=[token]))
             form = PersonInvitationForm()
     invitations = found.invitations.open().select_related("created_by")
-    return render(request, "network/invite_person.html",
-                  {"organization": found, "form": form, "link": link,
-                   "invitations": invitations})
+    return render(
+        request,
+        "network/invite_person.html",
+        {"organization": found, "form": form, "link": link, "invitations": invitations},
+    )
 
 
 @login_required
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
-    found = get_object_or_404(
-        _invitations_member_may_revoke(member), pk=invitation)
+    member = signed_in(request)
+    found = get_object_or_404(_invitations_member_may_revoke(member), pk=invitation)
     actions.revoke_invitation(member, found)
     messages.success(request, _("The invitation link no longer works."))
     target = found.organization or found.network
     assert target is not None
-    return redirect(reverse("network:invite-person", args=[target.slug])
-                    if found.organization else reverse("network:invite-organization",
-                                                       args=[target.slug]))
+    return redirect(
+        reverse("network:invite-person", args=[target.slug])
+        if found.organization
+        else reverse("network:invite-organization", args=[target.slug])
+    )
 
 
 def _invitations_member_may_revoke(member: Member) -> Any:
@@ -270,26 +315,34 @@ def _invitations_member_may_revoke(member: Member) -> Any:
 
     coordinated = member.coordinated_organizations()
     return Invitation.objects.filter(organization__in=coordinated) | Invitation.objects.filter(
-        network__organizations__in=coordinated)
+        network__organizations__in=coordinated
+    )
 
 
 @login_required
 def edit_membership(request: HttpRequest, organization: str, membership: int) -> HttpResponse:
     found = access.access_own_organization(request.user, organization, for_write=True)
-    target = get_object_or_404(Membership.objects.select_related("member", "organization"),
-                               pk=membership, organization=found)
-    form = MembershipForm(request.POST or None,
-                          initial={"role": target.role, "capabilities": target.capabilities})
+    target = get_object_or_404(
+        Membership.objects.select_related("member", "organization"),
+        pk=membership,
+        organization=found,
+    )
+    form = MembershipForm(
+        request.POST or None, initial={"role": target.role, "capabilities": target.capabilities}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_membership(request.user, target, **form.cleaned_data)  # type: ignore[arg-type]
+            actions.update_membership(signed_in(request), target, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(found)
-    return render(request, "network/membership_edit.html",
-                  {"organization": found, "target": target, "form": form})
+    return render(
+        request,
+        "network/membership_edit.html",
+        {"organization": found, "target": target, "form": form},
+    )
 
 
 @login_required
@@ -298,8 +351,11 @@ def new_circle(request: HttpRequest, organization: str) -> HttpResponse:
     form = CircleForm(request.POST or None, organization=found)
     if request.method == "POST" and form.is_valid():
         try:
-            circle = actions.create_circle(request.user, organization=found,  # type: ignore[arg-type]
-                                           **form.cleaned_data)
+            circle = actions.create_circle(
+                signed_in(request),
+                organization=found,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -310,9 +366,11 @@ def new_circle(request: HttpRequest, organization: str) -> HttpResponse:
 @login_required
 def circle(request: HttpRequest, circle: int) -> HttpResponse:
     found = access.access_circle(request.user, circle)
-    return render(request, "network/circle.html",
-                  {"circle": found, "organization": found.organization,
-                   "members": found.members.all()})
+    return render(
+        request,
+        "network/circle.html",
+        {"circle": found, "organization": found.organization, "members": found.members.all()},
+    )
 
 
 @login_required
@@ -322,20 +380,26 @@ def post_notice(request: HttpRequest, organization: str) -> HttpResponse:
     form = NoticeForm(request.POST, organization=found)
     if form.is_valid():
         try:
-            actions.post_notice(request.user, organization=found, **form.cleaned_data)  # type: ignore[arg-type]
+            actions.post_notice(signed_in(request), organization=found, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Your notice is posted."))
             return redirect(found)
-    return render(request, "network/notice_form_page.html",
-                  {"organization": found, "notice_form": form}, status=400)
+    return render(
+        request,
+        "network/notice_form_page.html",
+        {"organization": found, "notice_form": form},
+        status=400,
+    )
 
 
 def notice(request: HttpRequest, notice: int) -> HttpResponse:
     found = access.access_notice(request.user, notice)
-    can_delete = request.user.is_authenticated and (
-        found.author_id == request.user.pk or request.user.is_coordinator_of(found.organization))  # type: ignore[union-attr]
+    member = reader(request)
+    can_delete = member is not None and (
+        found.author_id == member.pk or member.is_coordinator_of(found.organization)
+    )
     return render(request, "network/notice.html", {"notice": found, "can_delete": can_delete})
 
 
@@ -343,7 +407,7 @@ def notice(request: HttpRequest, notice: int) -> HttpResponse:
 @require_POST
 def delete_notice(request: HttpRequest, notice: int) -> HttpResponse:
     found = access.access_notice(request.user, notice, for_write=True)
-    actions.delete_notice(request.user, found)  # type: ignore[arg-type]
+    actions.delete_notice(signed_in(request), found)
     messages.success(request, _("The notice is deleted."))
     return redirect(found.organization)
 
@@ -359,12 +423,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _accept_person(request: HttpRequest, token: str, found: Any) -> HttpResponse:
-    member = request.user if request.user.is_authenticated else None
+    member = reader(request)
     form = None if member else NewMemberForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             joined = actions.accept_person_invitation(
-                member, token=token,  # type: ignore[arg-type]
+                member,
+                token=token,
                 **(form.cleaned_data if form else {}),
                 language=request.LANGUAGE_CODE,
             )
@@ -376,50 +441,84 @@ def _accept_person(request: HttpRequest, token: str, found: Any) -> HttpResponse
         else:
             if member is None:
                 auth_login(request, joined, backend=settings.AUTHENTICATION_BACKENDS[0])
-            messages.success(request, _("Welcome to %(organization)s.")
-                             % {"organization": found.organization})
+            messages.success(
+                request, _("Welcome to %(organization)s.") % {"organization": found.organization}
+            )
             return redirect(found.organization)
     return render(request, "network/accept_person.html", {"invitation": found, "form": form})
 
 
 def _accept_organization(request: HttpRequest, token: str, found: Any) -> HttpResponse:
-    member = request.user if request.user.is_authenticated else None
+    member = reader(request)
     account_form = None if member else AccountFieldsForm(request.POST or None, prefix="account")
     new_form = OrganizationForm(request.POST or None, prefix="organization")
-    candidates = [o for o in member.coordinated_organizations()  # type: ignore[union-attr]
-                  if found.network not in o.networks.all()] if member else []
-    existing_form = (JoinWithExistingForm(request.POST or None, prefix="existing",
-                                          organizations=candidates) if candidates else None)
+    candidates = (
+        [o for o in member.coordinated_organizations() if found.network not in o.networks.all()]
+        if member
+        else []
+    )
+    existing_form = (
+        JoinWithExistingForm(request.POST or None, prefix="existing", organizations=candidates)
+        if candidates
+        else None
+    )
     if request.method == "POST":
         joining_existing = existing_form is not None and "existing-organization" in request.POST
-        forms_ok = (existing_form.is_valid() if joining_existing and existing_form else
-                    new_form.is_valid() and (account_form is None or account_form.is_valid()))
+        forms_ok = (
+            existing_form.is_valid()
+            if joining_existing and existing_form
+            else new_form.is_valid() and (account_form is None or account_form.is_valid())
+        )
         if forms_ok:
             try:
                 if joining_existing and existing_form:
                     joined = actions.accept_organization_invitation(
-                        member, token=token,  # type: ignore[arg-type]
-                        organization=existing_form.cleaned_data["organization"])
+                        member,
+                        token=token,
+                        organization=existing_form.cleaned_data["organization"],
+                    )
                 else:
                     joined = actions.accept_organization_invitation(
-                        member, token=token,  # type: ignore[arg-type]
+                        member,
+                        token=token,
                         **(account_form.cleaned_data if account_form else {}),
-                        language=request.LANGUAGE_CODE, **new_form.cleaned_data)
+                        language=request.LANGUAGE_CODE,
+                        **new_form.cleaned_data,
+                    )
             except ValidationError as error:
-                add_errors(account_form if (account_form and hasattr(error, "error_dict") and
-                                            set(error.message_dict) & {"display_name", "password"})
-                           else new_form, error)
+                add_errors(
+                    account_form
+                    if (
+                        account_form
+                        and hasattr(error, "error_dict")
+                        and set(error.message_dict) & {"display_name", "password"}
+                    )
+                    else new_form,
+                    error,
+                )
             else:
                 if member is None:
-                    auth_login(request, joined.memberships.get().member,
-                               backend=settings.AUTHENTICATION_BACKENDS[0])
-                messages.success(request, _("%(organization)s has joined %(network)s.")
-                                 % {"organization": joined, "network": found.network})
+                    auth_login(
+                        request,
+                        joined.memberships.get().member,
+                        backend=settings.AUTHENTICATION_BACKENDS[0],
+                    )
+                messages.success(
+                    request,
+                    _("%(organization)s has joined %(network)s.")
+                    % {"organization": joined, "network": found.network},
+                )
                 return redirect(joined)
-    return render(request, "network/accept_organization.html", {
-        "invitation": found, "account_form": account_form, "new_form": new_form,
-        "existing_form": existing_form,
-    })
+    return render(
+        request,
+        "network/accept_organization.html",
+        {
+            "invitation": found,
+            "account_form": account_form,
+            "new_form": new_form,
+            "existing_form": existing_form,
+        },
+    )
 
 
 # The account ------------------------------------------------------------------------------
@@ -427,10 +526,16 @@ def _accept_organization(request: HttpRequest, token: str, found: Any) -> HttpRe
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
-    form = AccountForm(request.POST or None, initial={
-        "display_name": member.display_name, "language": member.language,
-        "languages": member.languages, "time_zone": member.time_zone})
+    member = signed_in(request)
+    form = AccountForm(
+        request.POST or None,
+        initial={
+            "display_name": member.display_name,
+            "language": member.language,
+            "languages": member.languages,
+            "time_zone": member.time_zone,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_account(member, **form.cleaned_data)
@@ -439,20 +544,29 @@ def account(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             response = redirect("network:account")
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, member.language,
-                                max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                                secure=settings.LANGUAGE_COOKIE_SECURE)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                member.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
             return response
-    return render(request, "network/account.html", {
-        "form": form, "tokens": member.api_tokens.active(),
-        "token_form": ApiTokenForm(), "unused_codes":
-            member.recovery_codes.filter(used_at__isnull=True).count(),
-    })
+    return render(
+        request,
+        "network/account.html",
+        {
+            "form": form,
+            "tokens": member.api_tokens.active(),
+            "token_form": ApiTokenForm(),
+            "unused_codes": member.recovery_codes.filter(used_at__isnull=True).count(),
+        },
+    )
 
 
 @login_required
 def password(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -470,18 +584,18 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     if member.has_second_factor:
-        form = ConfirmPasswordForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        off_form = ConfirmPasswordForm(request.POST or None)
+        if request.method == "POST" and off_form.is_valid():
             try:
-                actions.disable_second_factor(member, **form.cleaned_data)
+                actions.disable_second_factor(member, **off_form.cleaned_data)
             except ValidationError as error:
-                add_errors(form, error)
+                add_errors(off_form, error)
             else:
                 messages.success(request, _("The second factor is off."))
                 return redirect("network:account")
-        return render(request, "network/second_factor_off.html", {"form": form})
+        return render(request, "network/second_factor_off.html", {"form": off_form})
     secret = request.POST.get("secret") or actions.new_totp_secret()
     form = EnableSecondFactorForm(request.POST or None, initial={"secret": secret})
     if request.method == "POST" and form.is_valid():
@@ -491,28 +605,35 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             add_errors(form, error)
         else:
             return render(request, "network/recovery_codes.html", {"codes": codes})
-    uri = pyotp.TOTP(secret).provisioning_uri(name=member.display_name, issuer_name="Internationale")
+    uri = pyotp.TOTP(secret).provisioning_uri(
+        name=member.display_name, issuer_name="Internationale"
+    )
     # The QR code is drawn here, from our own data, as inline SVG: no image request, no script.
-    qr_svg = mark_safe(segno.make(uri, error="m").svg_inline(  # noqa: S308
-        scale=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")))
-    return render(request, "network/second_factor_on.html",
-                  {"form": form, "qr_svg": qr_svg, "secret": secret})
+    qr_svg = mark_safe(  # noqa: S308 (our own SVG, no user input)
+        segno.make(uri, error="m").svg_inline(
+            scale=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")
+        )
+    )
+    return render(
+        request, "network/second_factor_on.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
+    )
 
 
 @login_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     if not member.has_second_factor:
         return redirect("network:second-factor")
-    return render(request, "network/recovery_codes.html",
-                  {"codes": actions.regenerate_recovery_codes(member)})
+    return render(
+        request, "network/recovery_codes.html", {"codes": actions.regenerate_recovery_codes(member)}
+    )
 
 
 @login_required
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         token, raw = actions.create_api_token(member, name=form.cleaned_data["name"])
@@ -524,14 +645,24 @@ def create_token(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, apitoken: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = signed_in(request)
     token = get_object_or_404(member.api_tokens.all(), pk=apitoken)
     actions.revoke_api_token(member, token)
-    return render_page_or_partial(request, "network/account.html", "tokens", {
-        "tokens": member.api_tokens.active(), "token_form": ApiTokenForm(),
-        "form": AccountForm(initial={"display_name": member.display_name,
-                                     "language": member.language,
-                                     "languages": member.languages,
-                                     "time_zone": member.time_zone}),
-        "unused_codes": member.recovery_codes.filter(used_at__isnull=True).count(),
-    })
+    return render_page_or_partial(
+        request,
+        "network/account.html",
+        "tokens",
+        {
+            "tokens": member.api_tokens.active(),
+            "token_form": ApiTokenForm(),
+            "form": AccountForm(
+                initial={
+                    "display_name": member.display_name,
+                    "language": member.language,
+                    "languages": member.languages,
+                    "time_zone": member.time_zone,
+                }
+            ),
+            "unused_codes": member.recovery_codes.filter(used_at__isnull=True).count(),
+        },
+    )

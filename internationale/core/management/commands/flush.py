@@ -18,11 +18,12 @@ class Command(FlushCommand):
             super().handle(**options)
             return
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND (name LIKE '%\\_no\\_update' ESCAPE '\\' OR name LIKE '%\\_no\\_delete' ESCAPE '\\')"
-            )
-            triggers = cursor.fetchall()
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = [
+                (name, sql)
+                for name, sql in cursor.fetchall()
+                if name.endswith(("_no_update", "_no_delete"))
+            ]
             for name, _sql in triggers:
                 cursor.execute(f'DROP TRIGGER "{name}"')
         try:

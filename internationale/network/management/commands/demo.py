@@ -22,13 +22,17 @@ class Command(LocalizedCommand):
         else:
             accounts = load_demo()
         self.stdout.write("")
-        self.stdout.write(_("Open %(url)s and log in with one of these display names.")
-                          % {"url": settings.SITE_URL})
-        self.stdout.write(_("The password of every demo account is: %(password)s")
-                          % {"password": DEMO_PASSWORD})
+        self.stdout.write(
+            _("Open %(url)s and log in with one of these display names.")
+            % {"url": settings.SITE_URL}
+        )
+        self.stdout.write(
+            _("The password of every demo account is: %(password)s") % {"password": DEMO_PASSWORD}
+        )
         if accounts:
             for name, role, organization in accounts:
                 self.stdout.write(f"  {name:<10} {role:<28} {organization}")
         else:
-            self.stdout.write("  Marisol, Dee, Jamal, Leyla, Omar, Tunde, Ada, Bia, Caio, "
-                              "Shirin, Rafiq")
+            self.stdout.write(
+                "  Marisol, Dee, Jamal, Leyla, Omar, Tunde, Ada, Bia, Caio, Shirin, Rafiq"
+            )

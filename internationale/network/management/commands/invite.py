@@ -12,32 +12,48 @@ from internationale.network.models import Capability, Network, Organization, Rol
 
 
 class Command(LocalizedCommand):
-    help = "Make a single-use invitation link: a person to an organization, or an " \
-           "organization to a network."
+    help = (
+        "Make a single-use invitation link: a person to an organization, or an "
+        "organization to a network."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--organization", help="short name of the organization a person joins")
         target.add_argument("--network", help="short name of the network an organization joins")
         parser.add_argument("--role", choices=Role.values, default=Role.MEMBER)
-        parser.add_argument("--capability", action="append", choices=Capability.values,
-                            default=[], dest="capabilities")
+        parser.add_argument(
+            "--capability",
+            action="append",
+            choices=Capability.values,
+            default=[],
+            dest="capabilities",
+        )
         parser.add_argument("--note", default="")
 
     def run(self, *args: Any, **options: Any) -> None:
         if options["organization"]:
             organization = Organization.objects.filter(slug=options["organization"]).first()
             if organization is None:
-                raise ValidationError(_("There is no organization with the short name "
-                                        "%(slug)s.") % {"slug": options["organization"]})
+                raise ValidationError(
+                    _("There is no organization with the short name %(slug)s.")
+                    % {"slug": options["organization"]}
+                )
             _invitation, token = actions.invite_person(
-                None, organization=organization, role=options["role"],
-                capabilities=options["capabilities"], note=options["note"])
+                None,
+                organization=organization,
+                role=options["role"],
+                capabilities=options["capabilities"],
+                note=options["note"],
+            )
         else:
             network = Network.objects.filter(slug=options["network"]).first()
             if network is None:
-                raise ValidationError(_("There is no network with the short name %(slug)s.")
-                                      % {"slug": options["network"]})
-            _invitation, token = actions.invite_organization(None, network=network,
-                                                             note=options["note"])
+                raise ValidationError(
+                    _("There is no network with the short name %(slug)s.")
+                    % {"slug": options["network"]}
+                )
+            _invitation, token = actions.invite_organization(
+                None, network=network, note=options["note"]
+            )
         self.stdout.write(settings.SITE_URL + reverse("network:invitation", args=[token]))

@@ -1,0 +1,63 @@
+"""No page or endpoint shows one organization's private content to anyone else."""
+
+from django.test import Client, TestCase
+from django.urls import NoReverseMatch, reverse
+
+from internationale.core.leaks import candidates, plant_all, routes
+from internationale.core.testing import make_world
+
+MARKER = "zq-private-marker-7c1f"
+
+
+class LeakHarnessTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+        cls.planted = plant_all(cls.world, MARKER)
+
+    def urls(self) -> list[str]:
+        found, unfillable = [], []
+        for route in routes():
+            fillings = candidates(route, self.planted)
+            if fillings is None:
+                unfillable.append(f"{route.name}{route.parameters}")
+                continue
+            for kwargs in fillings:
+                try:
+                    found.append(reverse(route.name, kwargs=kwargs))
+                except NoReverseMatch:
+                    continue
+        self.assertEqual(unfillable, [], "register content for these URL parameters")
+        return found
+
+    def readers(self) -> dict[str, Client]:
+        readers = {"anonymous": Client()}
+        for persona in ("outsider", "stranger"):
+            client = Client()
+            client.force_login(self.world[persona])
+            readers[persona] = client
+        return readers
+
+    def test_it_covers_pages_and_api_endpoints(self) -> None:
+        urls = self.urls()
+        self.assertTrue(any(url.startswith("/api/v1/") for url in urls))
+        self.assertTrue(any(url.startswith("/organizations/") for url in urls))
+        self.assertGreater(len(urls), 25)
+
+    def test_the_owner_sees_the_planted_content(self) -> None:
+        client = Client()
+        client.force_login(self.world["coordinator"])
+        seen = [url for url in self.urls() if MARKER in client.get(url).content.decode()]
+        self.assertGreaterEqual(len(seen), 3, "the harness must be able to see a leak")
+
+    def test_no_other_reader_sees_private_content(self) -> None:
+        leaks = []
+        for url in self.urls():
+            for name, client in self.readers().items():
+                for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+                    response = client.get(url, **headers)
+                    # A page may echo its own address (a slug holding the marker).
+                    body = response.content.decode(errors="replace").replace(url, "")
+                    if MARKER in body:
+                        leaks.append(f"{name} {url} {response.status_code}")
+        self.assertEqual(leaks, [], "\n".join(leaks))
