@@ -31,12 +31,13 @@ system-deps:
 test: $(STAMP) system-deps
 	scripts/run-tests
 
-lint: $(STAMP)
+lint: $(STAMP) system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	INTERNATIONALE_TESTING=true $(BIN)/mypy internationale
 	$(BIN)/lint-imports
 	INTERNATIONALE_TESTING=true $(BIN)/internationale makemigrations --check --dry-run
+	scripts/check-translations
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     if command == "worker":
+        import django
+
+        django.setup()
+        from internationale.core.tasks import clear_expired_sessions
+
+        # Housekeeping once per worker start; the task is idempotent.
+        clear_expired_sessions.enqueue()
         argv = ["db_worker", *argv[1:]]
     elif command == "check":
         argv = ["check", "--deploy", "--fail-level", "WARNING", *argv[1:]]

@@ -113,6 +113,23 @@ def access_invitation_by_token(token: str) -> Invitation:
     return invitation
 
 
+def access_invitation(member: Member, invitation_id: int) -> Invitation:
+    """An invitation made for an organization the member coordinates, or for a network one
+    of those organizations belongs to: the ones the member may revoke."""
+    coordinated = member.coordinated_organizations()
+    found = (
+        Invitation.objects.filter(
+            Q(organization__in=coordinated) | Q(network__organizations__in=coordinated),
+            pk=invitation_id,
+        )
+        .select_related("organization", "network")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 def access_member(member: Any, member_id: int) -> Member:
     """Another member's profile, for members who share a network or organization with them."""
     if not getattr(member, "is_authenticated", False):

@@ -298,25 +298,13 @@ def invite_person(request: HttpRequest, organization: str) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation: int) -> HttpResponse:
     member = signed_in(request)
-    found = get_object_or_404(_invitations_member_may_revoke(member), pk=invitation)
+    found = access.access_invitation(member, invitation)
     actions.revoke_invitation(member, found)
     messages.success(request, _("The invitation link no longer works."))
-    target = found.organization or found.network
-    assert target is not None
-    return redirect(
-        reverse("network:invite-person", args=[target.slug])
-        if found.organization
-        else reverse("network:invite-organization", args=[target.slug])
-    )
-
-
-def _invitations_member_may_revoke(member: Member) -> Any:
-    from internationale.network.models import Invitation
-
-    coordinated = member.coordinated_organizations()
-    return Invitation.objects.filter(organization__in=coordinated) | Invitation.objects.filter(
-        network__organizations__in=coordinated
-    )
+    if found.organization is not None:
+        return redirect("network:invite-person", found.organization.slug)
+    assert found.network is not None
+    return redirect("network:invite-organization", found.network.slug)
 
 
 @login_required
