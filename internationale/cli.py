@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    if command == "worker":
+    if command == "worker" and not {"-h", "--help"} & set(argv):
         import django
 
         django.setup()
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
 
         # Housekeeping once per worker start; the task is idempotent.
         clear_expired_sessions.enqueue()
+    if command == "worker":
         argv = ["db_worker", *argv[1:]]
     elif command == "check":
         argv = ["check", "--deploy", "--fail-level", "WARNING", *argv[1:]]
@@ -73,6 +74,7 @@ def serve(args: list[str]) -> None:
                 "loglevel": "info",
                 "forwarded_allow_ips": "127.0.0.1",
                 "proc_name": "internationale",
+                "control_socket_disable": True,
                 "timeout": 60,
             }
             for key, value in config.items():

@@ -88,12 +88,13 @@ TEMPLATES = [
 # Storage. SQLite in write-ahead-log mode needs no server; PostgreSQL through DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'internationale.sqlite3'}"),
+        env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'internationale.sqlite3'}",
         conn_max_age=env_int("INTERNATIONALE_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
@@ -222,8 +223,6 @@ TASKS = {
         )
     }
 }
-
-NINJA_PAGINATION_PER_PAGE = 50
 
 # Logs carry no IP address and no content: levels, paths of errors, and what failed.
 LOGGING = {

@@ -1,5 +1,6 @@
 """One JSON shape for every error: {"error": {"code", "message", "fields"}}, translated."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+
+
+logger = logging.getLogger(__name__)
 
 
 def error_body(
@@ -59,6 +63,12 @@ def install(api: NinjaAPI) -> None:
             ]
             fields.setdefault(".".join(location) or "body", []).append(_field_message(error))
         return respond(request, 400, "invalid", _("Some fields are missing or malformed."), fields)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API error on %s %s", request.method, request.path)
+        return respond(request, 500, "server_error",
+                       _("Something went wrong on the server. Nothing was saved half-way."))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -115,9 +115,7 @@ def organization(request: HttpRequest, organization: str) -> Any:
 
 @router.get("/organizations/{organization}/members", response=list[MembershipOut], auth=member_only)
 def organization_members(request: HttpRequest, organization: str) -> Any:
-    found = access.access_organization(request.user, organization)
-    if not access.visible_members(request.user).filter(memberships__organization=found).exists():
-        raise Http404
+    found = access.access_organization_members(request.user, organization)
     memberships = found.memberships.filter(member__is_active=True).select_related(
         "member", "organization"
     )

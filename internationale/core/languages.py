@@ -85,8 +85,9 @@ def is_right_to_left() -> bool:
 
 
 def command_line_language() -> str:
-    """The interface language for the command line: INTERNATIONALE_LANGUAGE, else the
-    locale of the shell (LC_ALL, LC_MESSAGES, LANG), else the site's default."""
+    """The interface language for the command line: INTERNATIONALE_CLI_LANGUAGE, else the
+    locale of the shell (LC_ALL, LC_MESSAGES, LANG), else the site's default
+    (INTERNATIONALE_LANGUAGE)."""
     import os
 
     for name in ("INTERNATIONALE_CLI_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):

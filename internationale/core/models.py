@@ -12,7 +12,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     """Who did what to what, and when. Rows are only ever added: the database refuses an
-    UPDATE or DELETE (see migration 0002)."""
+    UPDATE or DELETE (see migration 0003_audit_append_only)."""
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

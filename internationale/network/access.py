@@ -68,6 +68,18 @@ def access_own_organization(member: Any, slug: str, *, for_write: bool = False) 
     return organization
 
 
+def access_organization_members(member: Any, slug: str) -> Organization:
+    """An organization whose member list the reader may see: their own, or one in a network
+    of theirs (never just because it is public)."""
+    organization = access_organization(member, slug)
+    if not getattr(member, "is_authenticated", False):
+        raise Http404
+    shares_network = organization.networks.filter(pk__in=member.network_ids()).exists()
+    if member.membership_in(organization) is None and not shares_network:
+        raise Http404
+    return organization
+
+
 def access_circle(member: Any, circle_id: int, *, for_write: bool = False) -> Circle:
     if not getattr(member, "is_authenticated", False):
         raise Http404

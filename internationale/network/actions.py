@@ -23,6 +23,7 @@ from internationale.core import audit
 from internationale.core.languages import is_country, is_language
 from internationale.core.timezones import is_zone
 from internationale.core.visibility import Visibility
+from internationale.network.auth import matching_totp_step
 from internationale.network.models import (
     ApiToken,
     Capability,
@@ -487,6 +488,8 @@ def update_account(
     name = " ".join(display_name.split())
     if not name:
         errors["display_name"] = _("Choose a display name.")
+    elif len(name) > 60:
+        errors["display_name"] = _("A display name has at most 60 characters.")
     elif Member.objects.filter(display_name__iexact=name).exclude(pk=member.pk).exists():
         errors["display_name"] = _taken()
     if language not in dict(settings.LANGUAGES):
@@ -536,7 +539,8 @@ def new_totp_secret() -> str:
 def enable_second_factor(member: Member, *, secret: str, code: str) -> list[str]:
     """Turn on TOTP once the member proves their app holds `secret`; returns the new
     recovery codes, shown once."""
-    if not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1):
+    step = matching_totp_step(secret, code.strip().replace(" ", ""))
+    if step is None:
         raise ValidationError(
             {
                 "code": _(
@@ -548,7 +552,8 @@ def enable_second_factor(member: Member, *, secret: str, code: str) -> list[str]
     with transaction.atomic():
         member.totp_secret = secret
         member.totp_enabled_at = timezone.now()
-        member.save(update_fields=["totp_secret", "totp_enabled_at"])
+        member.totp_last_step = step
+        member.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
         codes = _replace_recovery_codes(member)
         audit.record(member, "member.second_factor.enable", member)
     return codes
@@ -574,11 +579,12 @@ def regenerate_recovery_codes(member: Member) -> list[str]:
 
 def _replace_recovery_codes(member: Member) -> list[str]:
     member.recovery_codes.all().delete()
-    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    # 80 random bits each: too many to guess, so a fast digest is enough to store them.
+    codes = [secrets.token_hex(10) for _ in range(RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.bulk_create(
         RecoveryCode(member=member, code_digest=token_digest(code)) for code in codes
     )
-    return [f"{code[:5]}-{code[5:]}" for code in codes]
+    return ["-".join(code[i : i + 5] for i in range(0, 20, 5)) for code in codes]
 
 
 def create_api_token(member: Member, *, name: str) -> tuple[ApiToken, str]:

@@ -6,12 +6,15 @@ LOGIN_MAX_FAILURES failures in a row the account refuses every attempt for
 LOGIN_LOCK_MINUTES, then accepts the right password again; the lock is never permanent.
 """
 
+import hmac
+import time
 from datetime import timedelta
 from typing import Any
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -45,11 +48,14 @@ def is_locked(member: Member) -> bool:
 
 
 def note_failure(member: Member) -> None:
-    member.failed_logins += 1
-    if member.failed_logins >= settings.LOGIN_MAX_FAILURES:
-        member.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        member.failed_logins = 0
-    member.save(update_fields=["failed_logins", "locked_until"])
+    """Count a failure in the database itself, so that parallel attempts cannot slip past
+    the limit, and lock the account once the limit is reached."""
+    Member.objects.filter(pk=member.pk).update(failed_logins=F("failed_logins") + 1)
+    lock_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    Member.objects.filter(pk=member.pk, failed_logins__gte=settings.LOGIN_MAX_FAILURES).update(
+        failed_logins=0, locked_until=lock_until
+    )
+    member.refresh_from_db(fields=["failed_logins", "locked_until"])
 
 
 def note_success(member: Member) -> None:
@@ -59,13 +65,29 @@ def note_success(member: Member) -> None:
         member.save(update_fields=["failed_logins", "locked_until"])
 
 
+def matching_totp_step(secret: str, code: str, *, after: int = 0) -> int | None:
+    """The time step (of the previous, current or next 30 seconds, for clocks that drift)
+    whose code is `code`, if it is later than `after`."""
+    totp = pyotp.TOTP(secret)
+    now = int(time.time() // totp.interval)
+    for step in (now - 1, now, now + 1):
+        if step > after and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
 def verify_second_factor(member: Member, code: str) -> bool:
     """A current TOTP code, or an unused recovery code (which is then used up)."""
     code = code.strip().replace(" ", "").replace("-", "").lower()
     if not code or not member.has_second_factor:
         return False
     if code.isdigit() and len(code) == 6:
-        return pyotp.TOTP(member.totp_secret).verify(code, valid_window=1)
+        step = matching_totp_step(member.totp_secret, code, after=member.totp_last_step)
+        # Each code works once: the step is claimed atomically, so a code seen by someone
+        # looking over a shoulder (or replayed in a race) is refused.
+        return step is not None and Member.objects.filter(
+            pk=member.pk, totp_last_step__lt=step
+        ).update(totp_last_step=step) == 1
     updated = RecoveryCode.objects.filter(
         member=member, code_digest=token_digest(code), used_at__isnull=True
     ).update(used_at=timezone.now())

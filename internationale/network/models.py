@@ -20,8 +20,9 @@ from internationale.core.visibility import (
 
 
 def token_digest(token: str) -> str:
-    """Secrets handed out in links and API tokens are stored only as this digest. They carry
-    32 random bytes, so a fast hash is enough and keeps lookups to one indexed query."""
+    """Secrets handed out (invitation links, API tokens, recovery codes) are stored only as
+    this digest. Each carries at least 80 random bits, far too many to guess, so a fast hash
+    is enough and keeps lookups to one indexed query."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -102,7 +103,7 @@ class Organization(models.Model):
         choices=Visibility.choices,
         default=Visibility.NETWORK,
     )
-    networks = models.ManyToManyField(
+    networks: "models.ManyToManyField[Network, NetworkMembership]" = models.ManyToManyField(
         Network, through="NetworkMembership", related_name="organizations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,6 +167,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.PositiveBigIntegerField(default=0)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -85,7 +85,9 @@ def login(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _login_refusal(name))
         elif member.has_second_factor:
             request.session[PENDING_SECOND_FACTOR] = member.pk
-            return redirect(f"{reverse('network:login-second-factor')}?next={next_url}")
+            return redirect(
+                f"{reverse('network:login-second-factor')}?{urlencode({'next': next_url})}"
+            )
         else:
             return _complete_login(request, member, next_url)
     return render(request, "network/login.html", {"form": form, "next": next_url})
@@ -240,7 +242,7 @@ def organization(request: HttpRequest, organization: str) -> HttpResponse:
         "networks": Network.objects.visible_to(member).filter(organizations=found),
     }
     if membership is not None:
-        context["members"] = found.memberships.select_related("member").order_by(
+        context["members"] = found.memberships.filter(member__is_active=True).select_related("member").order_by(
             "member__display_name"
         )
         context["circles"] = found.circles.prefetch_related("members")

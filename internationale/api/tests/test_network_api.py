@@ -224,3 +224,24 @@ class ApiBehaviourTests(ApiTestCase):
             "coordinator", "post", f"/organizations/{self.alpha.slug}/invitations", {"role": "boss"}
         )
         self.assertEqual(Invitation.objects.count(), before)
+
+
+class ApiEdgeTests(ApiTestCase):
+    def test_a_public_organization_does_not_show_its_members_to_everyone(self) -> None:
+        actions.update_organization(self.coordinator_c(), self.gamma, name="Gamma Front",
+                                    country="BD", languages=["bn"], time_zone="Asia/Dhaka",
+                                    description="", visibility="public")
+        self.assertEqual(self.call("member", "get", f"/organizations/{self.gamma.slug}")
+                         .status_code, 200)
+        self.assertEqual(self.call("member", "get", f"/organizations/{self.gamma.slug}/members")
+                         .status_code, 404)
+        self.assertEqual(self.call("stranger", "get", f"/organizations/{self.gamma.slug}/members")
+                         .status_code, 200)
+
+    def coordinator_c(self) -> Any:
+        return self.gamma.memberships.get(role="coordinator").member
+
+    def test_a_display_name_longer_than_allowed_is_refused(self) -> None:
+        response = self.call("member", "patch", "/me", {"display_name": "x" * 61})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("display_name", response.json()["error"]["fields"])

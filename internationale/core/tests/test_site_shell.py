@@ -51,6 +51,8 @@ def test_placeholders_survive_translation() -> None:
                     message.string,)
                 wanted = set(pattern.findall(ids[-1]))
                 for string in strings:
+                    if not string:
+                        continue  # untranslated: the completeness test reports it
                     if set(pattern.findall(string)) - wanted:
                         problems.append((language, ids[0], string))
                     if len(strings) == 1 and set(pattern.findall(string)) != wanted:

@@ -1,10 +1,10 @@
 """Logging in: display name and password, a second factor, and throttling per account."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import time_machine
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,9 +47,12 @@ class LoginTests(InternationaleTestCase):
         self.assertEqual(member.failed_logins, 1)
         self.assertNotIn("127.0.0.1", str(member.__dict__))
 
+    @time_machine.travel(datetime(2026, 11, 22, 12, 0, 5, tzinfo=UTC), tick=False)
     def test_a_second_factor_is_asked_when_it_is_on(self) -> None:
         secret = pyotp.random_base32()
-        actions.enable_second_factor(self.member, secret=secret, code=pyotp.TOTP(secret).now())
+        totp = pyotp.TOTP(secret)
+        actions.enable_second_factor(self.member, secret=secret,
+                                     code=totp.at(datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC)))
         response = self.login("Member A", PASSWORD)
         self.assertRedirects(
             response,
@@ -59,9 +62,7 @@ class LoginTests(InternationaleTestCase):
         self.assertFalse(self.client.get("/").context["user"].is_authenticated)
         response = self.client.post(reverse("network:login-second-factor"), {"code": "000000"})
         self.assertContains(response, "That code is not right.")
-        response = self.client.post(
-            reverse("network:login-second-factor"), {"code": pyotp.TOTP(secret).now()}
-        )
+        response = self.client.post(reverse("network:login-second-factor"), {"code": totp.now()})
         self.assertRedirects(response, "/")
         self.assertEqual(self.client.get("/").context["user"], self.member)
 
@@ -91,3 +92,27 @@ class LoginTests(InternationaleTestCase):
         with time_machine.travel(timezone.now() + timedelta(minutes=121)):
             response = self.client.get(reverse("network:account"))
         self.assertEqual(response.status_code, 302)
+
+
+class SecondFactorReplayTests(InternationaleTestCase):
+    def test_a_code_works_only_once(self) -> None:
+        secret = pyotp.random_base32()
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            actions.enable_second_factor(self.member, secret=secret,
+                                         code=pyotp.TOTP(secret).now())
+            traveller.shift(timedelta(seconds=31))
+            code = pyotp.TOTP(secret).now()
+            self.client.post(reverse("network:login"),
+                             {"display_name": "Member A", "password": PASSWORD})
+            response = self.client.post(reverse("network:login-second-factor"), {"code": code})
+            self.assertRedirects(response, "/", fetch_redirect_response=False)
+            replay = Client()
+            replay.post(reverse("network:login"),
+                        {"display_name": "Member A", "password": PASSWORD})
+            response = replay.post(reverse("network:login-second-factor"), {"code": code})
+            self.assertContains(response, "That code is not right.")
+
+    def test_the_admin_login_goes_through_the_site_login(self) -> None:
+        response = self.client.get("/admin/login/")
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("network:login")))
