@@ -67,8 +67,12 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
-        return respond(request, 500, "server_error",
-                       _("Something went wrong on the server. Nothing was saved half-way."))
+        return respond(
+            request,
+            500,
+            "server_error",
+            _("The error has been noted. Nothing was saved half-way: try again in a moment."),
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -228,15 +228,26 @@ class ApiBehaviourTests(ApiTestCase):
 
 class ApiEdgeTests(ApiTestCase):
     def test_a_public_organization_does_not_show_its_members_to_everyone(self) -> None:
-        actions.update_organization(self.coordinator_c(), self.gamma, name="Gamma Front",
-                                    country="BD", languages=["bn"], time_zone="Asia/Dhaka",
-                                    description="", visibility="public")
-        self.assertEqual(self.call("member", "get", f"/organizations/{self.gamma.slug}")
-                         .status_code, 200)
-        self.assertEqual(self.call("member", "get", f"/organizations/{self.gamma.slug}/members")
-                         .status_code, 404)
-        self.assertEqual(self.call("stranger", "get", f"/organizations/{self.gamma.slug}/members")
-                         .status_code, 200)
+        actions.update_organization(
+            self.coordinator_c(),
+            self.gamma,
+            name="Gamma Front",
+            country="BD",
+            languages=["bn"],
+            time_zone="Asia/Dhaka",
+            description="",
+            visibility="public",
+        )
+        self.assertEqual(
+            self.call("member", "get", f"/organizations/{self.gamma.slug}").status_code, 200
+        )
+        self.assertEqual(
+            self.call("member", "get", f"/organizations/{self.gamma.slug}/members").status_code, 404
+        )
+        self.assertEqual(
+            self.call("stranger", "get", f"/organizations/{self.gamma.slug}/members").status_code,
+            200,
+        )
 
     def coordinator_c(self) -> Any:
         return self.gamma.memberships.get(role="coordinator").member
