@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from internationale.core.htmx import render_page_or_partial
+from internationale.core.languages import country_name
 from internationale.network import access, actions, auth
 from internationale.network.access import reader, signed_in
 from internationale.network.forms import (
@@ -177,10 +178,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 def network(request: HttpRequest, network: str) -> HttpResponse:
     found = access.access_network(request.user, network)
-    organizations = access.organizations_of(found, request.user)
-    by_country: dict[str, list[Organization]] = {}
-    for organization in organizations:
-        by_country.setdefault(organization.country, []).append(organization)
+    organizations = sorted(
+        access.organizations_of(found, request.user),
+        key=lambda o: (country_name(o.country), o.name),
+    )
     member = reader(request)
     is_member = member is not None and found.pk in member.network_ids()
     return render(
@@ -188,7 +189,7 @@ def network(request: HttpRequest, network: str) -> HttpResponse:
         "network/network.html",
         {
             "network": found,
-            "by_country": sorted(by_country.items()),
+            "organizations": organizations,
             "is_member": is_member,
             "can_invite": access.is_coordinator_in_network(request.user, found),
         },
