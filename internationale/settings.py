@@ -212,6 +212,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Background work: Django's Tasks API, stored in the database, run by `internationale worker`.
 TASKS = {

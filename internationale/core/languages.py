@@ -4,6 +4,8 @@ from functools import cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
+from babel.localedata import locale_identifiers
 from django.conf import settings
 from django.utils.translation import get_language, get_language_bidi
 
@@ -75,9 +77,21 @@ def all_languages() -> list[tuple[str, str]]:
     """Languages content may be written in, as (code, name in the reader's language)."""
     names = _names(_locale(reader_locale()).languages)
     return sorted(
-        ((code, names[code]) for code in names if "_" not in code and len(code) <= 3),
+        ((code, names[code]) for code in _described_languages() if code in names),
         key=lambda pair: pair[1],
     )
+
+
+@cache
+def _described_languages() -> frozenset[str]:
+    """Languages CLDR describes fully (with locale data of their own): some three hundred,
+    enough for every language our members write, short enough for a phone's select list."""
+    return frozenset(identifier.split("_")[0] for identifier in locale_identifiers())
+
+
+def language_list(codes: list[str]) -> str:
+    """Several languages named and joined as the reader's language joins a list."""
+    return format_list([language_name(code) for code in codes], locale=reader_locale())
 
 
 def is_right_to_left() -> bool:

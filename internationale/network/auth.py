@@ -85,9 +85,13 @@ def verify_second_factor(member: Member, code: str) -> bool:
         step = matching_totp_step(member.totp_secret, code, after=member.totp_last_step)
         # Each code works once: the step is claimed atomically, so a code seen by someone
         # looking over a shoulder (or replayed in a race) is refused.
-        return step is not None and Member.objects.filter(
-            pk=member.pk, totp_last_step__lt=step
-        ).update(totp_last_step=step) == 1
+        return (
+            step is not None
+            and Member.objects.filter(pk=member.pk, totp_last_step__lt=step).update(
+                totp_last_step=step
+            )
+            == 1
+        )
     updated = RecoveryCode.objects.filter(
         member=member, code_digest=token_digest(code), used_at__isnull=True
     ).update(used_at=timezone.now())

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from internationale.core.htmx import render_page_or_partial
+from internationale.core.htmx import is_htmx
 from internationale.core.languages import country_name
 from internationale.network import access, actions, auth
 from internationale.network.access import reader, signed_in
@@ -49,7 +49,6 @@ from internationale.network.models import (
     Membership,
     Network,
     Notice,
-    Organization,
 )
 
 PENDING_SECOND_FACTOR = "pending_second_factor"
@@ -129,14 +128,19 @@ def _complete_login(request: HttpRequest, member: Member, next_url: str) -> Http
     auth.note_success(member)
     auth_login(request, member, backend=settings.AUTHENTICATION_BACKENDS[0])
     response = HttpResponseRedirect(next_url)
+    remember_language(response, member.language)
+    return response
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    """Keep the reader's language in a cookie, for the pages they see before logging in."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
-        member.language,
+        language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
         samesite="Lax",
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
-    return response
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -163,13 +167,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             actions.set_language(signed_in(request), language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-        )
+        remember_language(response, language)
     return response
 
 
@@ -243,8 +241,10 @@ def organization(request: HttpRequest, organization: str) -> HttpResponse:
         "networks": Network.objects.visible_to(member).filter(organizations=found),
     }
     if membership is not None:
-        context["members"] = found.memberships.filter(member__is_active=True).select_related("member").order_by(
-            "member__display_name"
+        context["members"] = (
+            found.memberships.filter(member__is_active=True)
+            .select_related("member")
+            .order_by("member__display_name")
         )
         context["circles"] = found.circles.prefetch_related("members")
         context["notice_form"] = NoticeForm(organization=found)
@@ -535,21 +535,13 @@ def account(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             response = redirect("network:account")
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                member.language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-            )
+            remember_language(response, member.language)
             return response
     return render(
         request,
         "network/account.html",
         {
             "form": form,
-            "tokens": member.api_tokens.active(),
-            "token_form": ApiTokenForm(),
             "unused_codes": member.recovery_codes.filter(used_at__isnull=True).count(),
         },
     )
@@ -622,15 +614,15 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def tokens(request: HttpRequest) -> HttpResponse:
     member = signed_in(request)
-    form = ApiTokenForm(request.POST)
-    if form.is_valid():
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         token, raw = actions.create_api_token(member, name=form.cleaned_data["name"])
         return render(request, "network/token_created.html", {"token": token, "raw": raw})
-    messages.error(request, _("Say what the token is for."))
-    return redirect("network:account")
+    return render(
+        request, "network/tokens.html", {"tokens": member.api_tokens.active(), "token_form": form}
+    )
 
 
 @login_required
@@ -639,21 +631,10 @@ def revoke_token(request: HttpRequest, apitoken: int) -> HttpResponse:
     member = signed_in(request)
     token = get_object_or_404(member.api_tokens.all(), pk=apitoken)
     actions.revoke_api_token(member, token)
-    return render_page_or_partial(
+    if not is_htmx(request):
+        return redirect("network:tokens")
+    return render(
         request,
-        "network/account.html",
-        "tokens",
-        {
-            "tokens": member.api_tokens.active(),
-            "token_form": ApiTokenForm(),
-            "form": AccountForm(
-                initial={
-                    "display_name": member.display_name,
-                    "language": member.language,
-                    "languages": member.languages,
-                    "time_zone": member.time_zone,
-                }
-            ),
-            "unused_codes": member.recovery_codes.filter(used_at__isnull=True).count(),
-        },
+        "network/tokens.html#tokens",
+        {"tokens": member.api_tokens.active(), "token_form": ApiTokenForm()},
     )

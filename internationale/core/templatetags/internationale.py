@@ -48,6 +48,11 @@ def language_name(code: str) -> str:
 
 
 @register.filter
+def language_list(codes: list[str]) -> str:
+    return languages.language_list(codes)
+
+
+@register.filter
 def country_name(code: str) -> str:
     return languages.country_name(code)
 

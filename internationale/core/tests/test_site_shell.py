@@ -24,15 +24,19 @@ def test_every_message_is_translated_and_compiled(language: str) -> None:
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
     assert len(catalog) > 200
-    untranslated = [m.id for m in catalog if m.id and not all(
-        m.string if isinstance(m.string, tuple) else (m.string,))]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and not all(m.string if isinstance(m.string, tuple) else (m.string,))
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == [], f"untranslated in {language}"
     assert fuzzy == [], f"fuzzy in {language}"
     with (po_path.with_suffix(".mo")).open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [m.id for m in catalog if m.id and not m.pluralizable
-             and compiled.gettext(m.id) != m.string]
+    stale = [
+        m.id for m in catalog if m.id and not m.pluralizable and compiled.gettext(m.id) != m.string
+    ]
     assert stale == [], f"the .mo file of {language} is older than its .po file"
 
 
@@ -47,8 +51,7 @@ def test_placeholders_survive_translation() -> None:
                 if not message.id:
                     continue
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                strings = message.string if isinstance(message.string, tuple) else (
-                    message.string,)
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 wanted = set(pattern.findall(ids[-1]))
                 for string in strings:
                     if not string:
@@ -86,24 +89,50 @@ def test_no_asset_comes_from_another_host() -> None:
     page = Client().get("/").content.decode()
     assert "http://" not in page.replace("http://testserver", "")
     assert "https://" not in page
-    assert "/static/core/htmx.min.js" in page
+    assert "/static/core/site.css" in page
+
+
+@pytest.mark.django_db
+def test_htmx_is_loaded_only_by_pages_that_use_it() -> None:
+    from internationale.core.testing import make_world
+
+    world = make_world()
+    client = Client()
+    client.force_login(world["member"])
+    assert "/static/core/htmx.min.js" not in client.get("/account/").content.decode()
+    assert "/static/core/htmx.min.js" in client.get("/account/tokens/").content.decode()
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests() -> None:
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='internationale.settings'; "
-         "django.setup(); from django.conf import settings; print(settings.PASSWORD_HASHERS)"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='internationale.settings'; "
+            "django.setup(); from django.conf import settings; print(settings.PASSWORD_HASHERS)",
+        ],
         env={**_production_env(), "INTERNATIONALE_SECRET_KEY": "x" * 60},
-        capture_output=True, text=True, cwd=ROOT, timeout=60)
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.stdout.strip() == "['django.contrib.auth.hashers.Argon2PasswordHasher']"
 
 
 def test_the_database_file_is_in_write_ahead_log_mode(tmp_path: Path) -> None:
-    env = {**_production_env(), "INTERNATIONALE_SECRET_KEY": "x" * 60,
-           "INTERNATIONALE_DATA_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-m", "internationale.cli", "migrate", "-v", "0"],
-                   env=env, cwd=ROOT, check=True, timeout=120)
+    env = {
+        **_production_env(),
+        "INTERNATIONALE_SECRET_KEY": "x" * 60,
+        "INTERNATIONALE_DATA_DIR": str(tmp_path),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "internationale.cli", "migrate", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
     with sqlite3.connect(tmp_path / "internationale.sqlite3") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -123,5 +152,8 @@ def test_the_worker_runs_queued_tasks_from_the_database() -> None:
 
 
 def _production_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith(("INTERNATIONALE_", "DATABASE_URL", "DJANGO_"))}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("INTERNATIONALE_", "DATABASE_URL", "DJANGO_"))
+    }

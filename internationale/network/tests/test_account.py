@@ -129,11 +129,11 @@ class AccountSettingsTests(InternationaleTestCase):
 
     def test_a_token_is_shown_once(self) -> None:
         client = self.client_for(self.member)
-        response = client.post(reverse("network:create-token"), {"name": "phone script"})
+        response = client.post(reverse("network:tokens"), {"name": "phone script"})
         raw = response.context["raw"]
         self.assertTrue(raw.startswith("intl_"))
-        self.assertNotContains(client.get(reverse("network:account")), raw)
-        self.assertContains(client.get(reverse("network:account")), "phone script")
+        self.assertNotContains(client.get(reverse("network:tokens")), raw)
+        self.assertContains(client.get(reverse("network:tokens")), "phone script")
 
     def test_no_email_or_legal_name_is_stored(self) -> None:
         fields = {f.name for f in Member._meta.get_fields()}

@@ -51,8 +51,9 @@ class LoginTests(InternationaleTestCase):
     def test_a_second_factor_is_asked_when_it_is_on(self) -> None:
         secret = pyotp.random_base32()
         totp = pyotp.TOTP(secret)
-        actions.enable_second_factor(self.member, secret=secret,
-                                     code=totp.at(datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC)))
+        actions.enable_second_factor(
+            self.member, secret=secret, code=totp.at(datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC))
+        )
         response = self.login("Member A", PASSWORD)
         self.assertRedirects(
             response,
@@ -98,17 +99,18 @@ class SecondFactorReplayTests(InternationaleTestCase):
     def test_a_code_works_only_once(self) -> None:
         secret = pyotp.random_base32()
         with time_machine.travel(timezone.now(), tick=False) as traveller:
-            actions.enable_second_factor(self.member, secret=secret,
-                                         code=pyotp.TOTP(secret).now())
+            actions.enable_second_factor(self.member, secret=secret, code=pyotp.TOTP(secret).now())
             traveller.shift(timedelta(seconds=31))
             code = pyotp.TOTP(secret).now()
-            self.client.post(reverse("network:login"),
-                             {"display_name": "Member A", "password": PASSWORD})
+            self.client.post(
+                reverse("network:login"), {"display_name": "Member A", "password": PASSWORD}
+            )
             response = self.client.post(reverse("network:login-second-factor"), {"code": code})
             self.assertRedirects(response, "/", fetch_redirect_response=False)
             replay = Client()
-            replay.post(reverse("network:login"),
-                        {"display_name": "Member A", "password": PASSWORD})
+            replay.post(
+                reverse("network:login"), {"display_name": "Member A", "password": PASSWORD}
+            )
             response = replay.post(reverse("network:login-second-factor"), {"code": code})
             self.assertContains(response, "That code is not right.")
 
