@@ -14,7 +14,7 @@ class Command(LocalizedCommand):
     def run(self, *args: Any, **options: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        if not settings.DEBUG:
+        if not (settings.DEBUG or settings.TESTING):
             call_command("collectstatic", interactive=False, verbosity=0)
         if demo_exists():
             self.stdout.write(_("The demo network is already there."))
