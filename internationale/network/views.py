@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from internationale.core.htmx import is_htmx
-from internationale.core.languages import country_name
+from internationale.core.languages import country_name, language_list
 from internationale.network import access, actions, auth
 from internationale.network.access import reader, signed_in
 from internationale.network.forms import (
@@ -537,6 +537,10 @@ def account(request: HttpRequest) -> HttpResponse:
             response = redirect("network:account")
             remember_language(response, member.language)
             return response
+    if member.languages:
+        form.fields["languages"].help_text = _("Chosen now: %(languages)s.") % {
+            "languages": language_list(member.languages)
+        }
     return render(
         request,
         "network/account.html",
