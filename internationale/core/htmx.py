@@ -1,23 +1,12 @@
-"""Progressive enhancement with htmx: the same view answers a full page or a fragment."""
+"""Progressive enhancement with htmx: the same view answers a full page or a fragment.
 
-from typing import Any
+A page that uses htmx loads it with `{% block scripts %}{% include "core/htmx.html" %}
+{% endblock %}`; a view answering an htmx request renders a named fragment of the same
+template (`"app/page.html#fragment"`, from django-template-partials).
+"""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def render_page_or_partial(
-    request: HttpRequest,
-    template_name: str,
-    partial: str,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    """Render `template_name`, or only its `partial` (django-template-partials) for htmx."""
-    name = f"{template_name}#{partial}" if is_htmx(request) else template_name
-    return render(request, name, context, status=status)
