@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from internationale.network.models import (
+    AccountReset,
     Circle,
     Invitation,
     Member,
@@ -140,6 +141,14 @@ def access_invitation(member: Member, invitation_id: int) -> Invitation:
     if found is None:
         raise Http404
     return found
+
+
+def access_account_reset_by_token(token: str) -> AccountReset:
+    """The reset a link carries, if it can still be used."""
+    reset = AccountReset.objects.filter(token_digest=token_digest(token)).first()
+    if reset is None or not reset.is_open:
+        raise Http404
+    return reset
 
 
 def access_member(member: Any, member_id: int) -> Member:

@@ -25,6 +25,7 @@ from internationale.core.timezones import is_zone
 from internationale.core.visibility import Visibility
 from internationale.network.auth import matching_totp_step
 from internationale.network.models import (
+    AccountReset,
     ApiToken,
     Capability,
     Circle,
@@ -42,6 +43,7 @@ from internationale.network.models import (
 )
 
 RECOVERY_CODE_COUNT = 10
+RESET_HOURS = 24
 API_TOKEN_PREFIX = "intl_"
 
 
@@ -585,6 +587,58 @@ def _replace_recovery_codes(member: Member) -> list[str]:
         RecoveryCode(member=member, code_digest=token_digest(code)) for code in codes
     )
     return ["-".join(code[i : i + 5] for i in range(0, 20, 5)) for code in codes]
+
+
+def make_account_reset(
+    actor: Member | None, *, member: Member, clear_second_factor: bool = False
+) -> tuple[AccountReset, str]:
+    """A link with which `member` sets a new password, valid for a day; any earlier open
+    link for them stops working. Returns the reset and its secret token, shown once."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        AccountReset.objects.filter(member=member, used_at__isnull=True).update(
+            expires_at=timezone.now()
+        )
+        reset = AccountReset.objects.create(
+            member=member,
+            token_digest=token_digest(token),
+            clears_second_factor=clear_second_factor,
+            expires_at=timezone.now() + timedelta(hours=RESET_HOURS),
+        )
+        audit.record(actor, "member.reset.create", member, clears_second_factor=clear_second_factor)
+    return reset, token
+
+
+def reset_password(*, token: str, password: str) -> Member:
+    """Use a reset link: set the new password, unlock the account, and turn the second
+    factor off if the link says so. The link then stops working."""
+    with transaction.atomic():
+        reset = (
+            AccountReset.objects.select_for_update()
+            .select_related("member")
+            .filter(token_digest=token_digest(token))
+            .first()
+        )
+        if reset is None or not reset.is_open:
+            raise ValidationError(_("This link has expired or has already been used."))
+        member = reset.member
+        _check_password(password, member)
+        member.set_password(password)
+        member.failed_logins = 0
+        member.locked_until = None
+        fields = ["password", "failed_logins", "locked_until"]
+        if reset.clears_second_factor:
+            member.totp_secret = ""
+            member.totp_enabled_at = None
+            fields += ["totp_secret", "totp_enabled_at"]
+            member.recovery_codes.all().delete()
+        member.save(update_fields=fields)
+        reset.used_at = timezone.now()
+        reset.save(update_fields=["used_at"])
+        audit.record(
+            member, "member.reset.use", member, clears_second_factor=reset.clears_second_factor
+        )
+    return member
 
 
 def create_api_token(member: Member, *, name: str) -> tuple[ApiToken, str]:

@@ -49,6 +49,19 @@ class NewMemberForm(AccountFieldsForm):
     time_zone = forms.ChoiceField(label=_("Your time zone"), initial="UTC", choices=zone_choices)
 
 
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, help_text=_("At least 10 characters.")
+    )
+    again = forms.CharField(label=_("The new password again"), widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("again") and data["password"] != data["again"]:
+            self.add_error("again", _("The two passwords are not the same."))
+        return data
+
+
 class AccountForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60)
     language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)

@@ -383,6 +383,30 @@ class RecoveryCode(models.Model):
         return f"recovery code of {self.member}"
 
 
+class AccountReset(models.Model):
+    """A single-use link, made by the site's operator, with which a member who lost their
+    password (and perhaps their second factor) sets a new one. There is no e-mail to send
+    a reset to: the operator hands the link over after checking who asks, as an
+    organization's coordinators can vouch."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    token_digest = models.CharField(max_length=64, unique=True)
+    clears_second_factor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"account reset of {self.member}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)

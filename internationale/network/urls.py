@@ -36,4 +36,5 @@ urlpatterns = [
     path("notices/<int:notice>/delete/", views.delete_notice, name="delete-notice"),
     path("invitations/<int:invitation>/revoke/", views.revoke_invitation, name="revoke-invitation"),
     path("join/<str:token>/", views.invitation, name="invitation"),
+    path("reset/<str:token>/", views.account_reset, name="account-reset"),
 ]

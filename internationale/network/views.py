@@ -35,6 +35,7 @@ from internationale.network.forms import (
     LoginForm,
     MembershipForm,
     NewMemberForm,
+    NewPasswordForm,
     NoticeForm,
     OrganizationForm,
     OrganizationInvitationForm,
@@ -510,6 +511,20 @@ def _accept_organization(request: HttpRequest, token: str, found: Any) -> HttpRe
             "existing_form": existing_form,
         },
     )
+
+
+def account_reset(request: HttpRequest, token: str) -> HttpResponse:
+    reset = access.access_account_reset_by_token(token)
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.reset_password(token=token, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Your new password is set. Log in with it."))
+            return redirect("network:login")
+    return render(request, "network/account_reset.html", {"reset": reset, "form": form})
 
 
 # The account ------------------------------------------------------------------------------
