@@ -68,8 +68,9 @@ class AccountResetTests(InternationaleTestCase):
         self.member.locked_until = timezone.now() + timedelta(minutes=10)
         self.member.save(update_fields=["locked_until"])
         self.client.post(self.link(), {"password": NEW, "again": NEW})
-        response = self.client.post(reverse("network:login"),
-                                    {"display_name": "Member A", "password": NEW})
+        response = self.client.post(
+            reverse("network:login"), {"display_name": "Member A", "password": NEW}
+        )
         self.assertRedirects(response, "/")
 
     def test_an_unknown_member_is_named_in_the_error(self) -> None:
