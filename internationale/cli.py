@@ -75,6 +75,7 @@ def serve(args: list[str]) -> None:
                 "forwarded_allow_ips": "127.0.0.1",
                 "proc_name": "internationale",
                 "control_socket_disable": True,
+                "logger_class": "internationale.core.logs.PrivateGunicornLogger",
                 "timeout": 60,
             }
             for key, value in config.items():

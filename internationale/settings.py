@@ -230,7 +230,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_addresses": {"()": "internationale.core.logs.RedactAddresses"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_addresses"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("INTERNATIONALE_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger attaches the request (and so the client's address) to
