@@ -633,6 +633,8 @@ def reset_password(*, token: str, password: str) -> Member:
             fields += ["totp_secret", "totp_enabled_at"]
             member.recovery_codes.all().delete()
         member.save(update_fields=fields)
+        # Whoever had the old password may have made tokens with it.
+        member.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         reset.used_at = timezone.now()
         reset.save(update_fields=["used_at"])
         audit.record(

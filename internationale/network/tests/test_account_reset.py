@@ -73,6 +73,11 @@ class AccountResetTests(InternationaleTestCase):
         )
         self.assertRedirects(response, "/")
 
+    def test_it_revokes_the_members_api_tokens(self) -> None:
+        actions.create_api_token(self.member, name="old script")
+        self.client.post(self.link(), {"password": NEW, "again": NEW})
+        self.assertFalse(self.fresh(self.member).api_tokens.active().exists())
+
     def test_an_unknown_member_is_named_in_the_error(self) -> None:
         with self.assertRaisesMessage(CommandError, "Nobody Here"):
             call_command("resetaccount", "Nobody Here")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from internationale.core.testing import PASSWORD, InternationaleTestCase
 from internationale.network import actions
+from internationale.network.models import Member
 
 
 class LoginTests(InternationaleTestCase):
@@ -118,3 +119,10 @@ class SecondFactorReplayTests(InternationaleTestCase):
         response = self.client.get("/admin/login/")
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].startswith(reverse("network:login")))
+        staff = Member.objects.create_superuser("Operator", PASSWORD)
+        signed_in = self.client_for(self.member)
+        self.assertEqual(signed_in.get("/admin/login/").status_code, 403)
+        response = signed_in.post("/admin/login/", {"username": "Operator", "password": PASSWORD})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(signed_in.get("/admin/").status_code, 302)
+        self.assertEqual(self.client_for(staff).get("/admin/").status_code, 200)
