@@ -7,7 +7,7 @@ from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from babel.localedata import locale_identifiers
 from django.conf import settings
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 
 RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
 
@@ -92,10 +92,6 @@ def _described_languages() -> frozenset[str]:
 def language_list(codes: list[str]) -> str:
     """Several languages named and joined as the reader's language joins a list."""
     return format_list([language_name(code) for code in codes], locale=reader_locale())
-
-
-def is_right_to_left() -> bool:
-    return bool(get_language_bidi())
 
 
 def command_line_language() -> str:

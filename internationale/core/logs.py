@@ -1,4 +1,5 @@
-"""Logs that name no one: a filter that removes network addresses from every record.
+"""Logs that name no one: a filter that removes network addresses (and the secrets that
+links carry) from every record.
 
 Members often share an address, and a log of who connected from where endangers them, so
 no address is ever written: not by Django, not by gunicorn (which names the client of a
@@ -13,6 +14,10 @@ from typing import Any
 from gunicorn.glogging import Logger as GunicornLogger
 
 REMOVED = "[address removed]"
+SECRET_REMOVED = "[secret removed]"
+# A path segment as long as the site's secrets (invitation and reset links carry 43
+# characters of URL-safe base64): logged paths keep their shape, not the secret.
+_SECRET = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=/|\s|$|\?)")
 # Candidates only; each is checked with ipaddress before it is removed.
 _CANDIDATE = re.compile(
     r"(?<![\w:.])"  # not inside a longer word or number
@@ -29,12 +34,12 @@ def redact(text: str) -> str:
             return match.group(0)
         return REMOVED
 
-    return _CANDIDATE.sub(replace, text)
+    return _SECRET.sub(SECRET_REMOVED, _CANDIDATE.sub(replace, text))
 
 
 class RedactAddresses(logging.Filter):
-    """Rewrites each record's message without addresses; the server's own listening
-    address, which it announces at start, is kept."""
+    """Rewrites each record's message without addresses or secrets from links; the
+    server's own listening address, which it announces at start, is kept."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

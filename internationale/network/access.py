@@ -151,29 +151,6 @@ def access_account_reset_by_token(token: str) -> AccountReset:
     return reset
 
 
-def access_member(member: Any, member_id: int) -> Member:
-    """Another member's profile, for members who share a network or organization with them."""
-    if not getattr(member, "is_authenticated", False):
-        raise Http404
-    found = visible_members(member).filter(pk=member_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def visible_members(member: Any) -> QuerySet[Member]:
-    """Members of the reader's organizations and of organizations in the reader's networks."""
-    if not getattr(member, "is_authenticated", False):
-        return Member.objects.none()
-    in_networks = Membership.objects.filter(
-        organization__networkmembership__network_id__in=member.network_ids()
-    ).values("member_id")
-    in_own = Membership.objects.filter(organization_id__in=member.organization_ids()).values(
-        "member_id"
-    )
-    return Member.objects.filter(is_active=True).filter(Q(pk__in=in_networks) | Q(pk__in=in_own))
-
-
 def network_directory(network: Network, reader: Any) -> QuerySet[Membership]:
     """Everyone in the network's organizations that `reader` may see, for the directory."""
     return (

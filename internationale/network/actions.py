@@ -6,6 +6,7 @@ having written nothing.
 """
 
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from internationale.core import audit
 from internationale.core.languages import is_country, is_language
@@ -39,6 +41,7 @@ from internationale.network.models import (
     Organization,
     RecoveryCode,
     Role,
+    display_key,
     token_digest,
 )
 
@@ -58,13 +61,14 @@ def create_network(
     visibility: str = Visibility.NETWORK,
     slug: str = "",
 ) -> Network:
-    name = _required(name, field="name")
+    name = _text(name, field="name", limit=120)
+    description = _description(description)
     if visibility not in (Visibility.NETWORK, Visibility.PUBLIC):
         raise ValidationError({"visibility": _("Choose who can see the network's page.")})
     with transaction.atomic():
         network = Network.objects.create(
             name=name,
-            description=description.strip(),
+            description=description,
             visibility=visibility,
             slug=_free_slug(Network, slug or name),
         )
@@ -86,8 +90,9 @@ def update_organization(
     fields = _organization_fields(
         name=name, country=country, languages=languages, time_zone=time_zone, visibility=visibility
     )
+    description = _description(description)
     with transaction.atomic():
-        for key, value in {**fields, "description": description.strip()}.items():
+        for key, value in {**fields, "description": description}.items():
             setattr(organization, key, value)
         organization.save(update_fields=[*fields, "description"])
         audit.record(actor, "organization.update", organization)
@@ -101,6 +106,11 @@ def _organization_fields(
     languages = list(dict.fromkeys(code.strip() for code in languages if code.strip()))
     if not name.strip():
         errors["name"] = _("Give the organization a name.")
+    else:
+        try:
+            name = _text(name, field="name", limit=160)
+        except ValidationError as error:
+            errors["name"] = error.message_dict["name"][0]
     if not is_country(country):
         errors["country"] = _("Choose a country from the list.")
     if not languages:
@@ -125,10 +135,10 @@ def _organization_fields(
 def _create_organization(
     actor: Member | None, *, network: Network, coordinator: Member, **fields: Any
 ) -> Organization:
-    description = fields.pop("description", "")
+    description = _description(fields.pop("description", ""))
     values = _organization_fields(**fields)
     organization = Organization.objects.create(
-        slug=_free_slug(Organization, values["name"]), description=description.strip(), **values
+        slug=_free_slug(Organization, values["name"]), description=description, **values
     )
     NetworkMembership.objects.create(network=network, organization=organization)
     Membership.objects.create(member=coordinator, organization=organization, role=Role.COORDINATOR)
@@ -191,7 +201,10 @@ def _invite(actor: Member | None, **fields: Any) -> tuple[Invitation, str]:
             token_digest=token_digest(token),
             created_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
-            **{**fields, "note": fields.get("note", "").strip()[:120]},
+            **{
+                **fields,
+                "note": _text(fields.get("note", ""), field="note", limit=120, required=False),
+            },
         )
         audit.record(actor, f"invitation.create.{invitation.kind}", invitation)
     return invitation, token
@@ -303,12 +316,14 @@ def _close(invitation: Invitation, member: Member) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = member
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    member.forget_memberships()
 
 
 def _create_account(*, display_name: str, password: str, language: str, time_zone: str) -> Member:
     display_name = _display_name(display_name)
     member = Member(
         display_name=display_name,
+        display_key=display_key(display_name),
         language=_interface_language(language),
         time_zone=time_zone if is_zone(time_zone) else "UTC",
     )
@@ -327,15 +342,64 @@ def _taken() -> str:
     return _("This display name is taken. Choose another one.")
 
 
-def _display_name(text: str) -> str:
-    name = " ".join(text.split())
+def _display_name(text: str, *, member: Member | None = None) -> str:
+    """A display name, normalised; refused when empty, too long, holding invisible
+    characters, or the same as another member's (ignoring case and Unicode forms)."""
+    name = " ".join(unicodedata.normalize("NFKC", text).split())
     if not name:
         raise ValidationError({"display_name": _("Choose a display name.")})
     if len(name) > 60:
         raise ValidationError({"display_name": _("A display name has at most 60 characters.")})
-    if Member.objects.filter(display_name__iexact=name).exists():
+    if _has_invisible(name):
+        raise ValidationError({"display_name": _invisible()})
+    others = Member.objects.filter(display_key=display_key(name))
+    if member is not None:
+        others = others.exclude(pk=member.pk)
+    if others.exists():
         raise ValidationError({"display_name": _taken()})
     return name
+
+
+# Unicode categories a person cannot see: controls, formatting marks (such as the
+# right-to-left override or zero-width spaces), private-use and unassigned code points.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+
+
+def _has_invisible(text: str, *, multiline: bool = False) -> bool:
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+    return any(unicodedata.category(c) in _INVISIBLE and c not in allowed for c in text)
+
+
+def _description(text: str) -> str:
+    return _text(text, field="description", limit=5000, required=False, multiline=True)
+
+
+def _invisible() -> str:
+    return _("This may not contain invisible or control characters.")
+
+
+def _text(
+    text: str, *, field: str, limit: int, required: bool = True, multiline: bool = False
+) -> str:
+    """Text a person typed, trimmed; refused when missing, too long, or holding invisible
+    characters, so that it is stored the same on SQLite and PostgreSQL."""
+    value = text.strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if len(value) > limit:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "This has %(count)d characters; at most %(limit)d is allowed.",
+                    "This has %(count)d characters; at most %(limit)d are allowed.",
+                    limit,
+                )
+                % {"count": len(value), "limit": limit}
+            }
+        )
+    if _has_invisible(value, multiline=multiline):
+        raise ValidationError({field: _invisible()})
+    return value
 
 
 def _check_password(password: str, member: Member) -> None:
@@ -363,12 +427,6 @@ def _check_can_coordinate(actor: Member | None, organization: Organization) -> N
         )
 
 
-def _required(text: str, *, field: str) -> str:
-    if not text.strip():
-        raise ValidationError({field: _("This field is required.")})
-    return text.strip()
-
-
 # Memberships and circles ------------------------------------------------------------------
 
 
@@ -379,6 +437,13 @@ def update_membership(
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     with transaction.atomic():
+        # Lock the organization's coordinators, so that two who step down at once cannot
+        # leave it with none.
+        list(
+            Membership.objects.select_for_update().filter(
+                organization=membership.organization, role=Role.COORDINATOR
+            )
+        )
         if (
             role != Role.COORDINATOR
             and membership.role == Role.COORDINATOR
@@ -409,7 +474,8 @@ def create_circle(
     members: Iterable[Member] = (),
 ) -> Circle:
     _check_can_coordinate(actor, organization)
-    name = _required(name, field="name")
+    name = _text(name, field="name", limit=120)
+    description = _description(description)
     members = list(members)
     member_ids = set(
         Membership.objects.filter(organization=organization).values_list("member_id", flat=True)
@@ -417,13 +483,18 @@ def create_circle(
     if any(m.pk not in member_ids for m in members):
         raise ValidationError({"members": _("A circle's members must belong to the organization.")})
     with transaction.atomic():
-        if Circle.objects.filter(organization=organization, name__iexact=name).exists():
-            raise ValidationError(
-                {"name": _("The organization already has a circle of that name.")}
-            )
-        circle = Circle.objects.create(
-            organization=organization, name=name, description=description.strip()
+        duplicate = ValidationError(
+            {"name": _("The organization already has a circle of that name.")}
         )
+        if Circle.objects.filter(organization=organization, name__iexact=name).exists():
+            raise duplicate
+        try:
+            with transaction.atomic():
+                circle = Circle.objects.create(
+                    organization=organization, name=name, description=description
+                )
+        except IntegrityError:
+            raise duplicate from None
         circle.members.set(members)
         audit.record(actor, "circle.create", circle, members=[m.pk for m in members])
     return circle
@@ -453,6 +524,15 @@ def post_notice(
         errors["title"] = _("Give the notice a title.")
     if not body.strip():
         errors["body"] = _("Write the notice.")
+    for field, value, limit, multiline in (
+        ("title", title, 200, False),
+        ("body", body, 20000, True),
+    ):
+        if field not in errors:
+            try:
+                _text(value, field=field, limit=limit, multiline=multiline)
+            except ValidationError as error:
+                errors[field] = error.message_dict[field][0]
     if visibility not in Visibility.values:
         errors["visibility"] = _("Choose who can see it.")
     own_networks = list(organization.networks.all())
@@ -476,7 +556,7 @@ def post_notice(
 
 def delete_notice(actor: Member, notice: Notice) -> None:
     with transaction.atomic():
-        audit.record(actor, "notice.delete", notice, title=notice.title)
+        audit.record(actor, "notice.delete", notice)
         notice.delete()
 
 
@@ -487,13 +567,11 @@ def update_account(
     member: Member, *, display_name: str, language: str, languages: Iterable[str], time_zone: str
 ) -> Member:
     errors: dict[str, str] = {}
-    name = " ".join(display_name.split())
-    if not name:
-        errors["display_name"] = _("Choose a display name.")
-    elif len(name) > 60:
-        errors["display_name"] = _("A display name has at most 60 characters.")
-    elif Member.objects.filter(display_name__iexact=name).exclude(pk=member.pk).exists():
-        errors["display_name"] = _taken()
+    name = member.display_name
+    try:
+        name = _display_name(display_name, member=member)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose a language from the list.")
     read = list(dict.fromkeys(languages))
@@ -506,6 +584,7 @@ def update_account(
     with transaction.atomic():
         changed = {
             "display_name": name,
+            "display_key": display_key(name),
             "language": language,
             "languages": read,
             "time_zone": time_zone,
@@ -644,7 +723,7 @@ def reset_password(*, token: str, password: str) -> Member:
 
 
 def create_api_token(member: Member, *, name: str) -> tuple[ApiToken, str]:
-    name = _required(name, field="name")[:80]
+    name = _text(name, field="name", limit=80)
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

@@ -1,9 +1,11 @@
 """Logging in by display name, with throttling per account and an optional second factor.
 
-Throttling counts failures on the account itself, never by network address: members often
-share one address, and a record of who connected from where endangers them. After
-LOGIN_MAX_FAILURES failures in a row the account refuses every attempt for
-LOGIN_LOCK_MINUTES, then accepts the right password again; the lock is never permanent.
+Throttling counts attempts on the account itself, never by network address: members often
+share one address, and a record of who connected from where endangers them. Each attempt
+is counted in the database before the password is checked, so parallel attempts cannot
+slip past the limit. After LOGIN_MAX_FAILURES failures in a row the account refuses every
+attempt for LOGIN_LOCK_MINUTES, then accepts the right password again; the lock is never
+permanent. Refusals say the same whether the account exists, is locked, or not.
 """
 
 import hmac
@@ -14,11 +16,11 @@ from typing import Any
 import pyotp
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from internationale.network.models import Member, RecoveryCode, token_digest
+from internationale.network.models import Member, RecoveryCode, display_key, token_digest
 
 
 class DisplayNameBackend(ModelBackend):
@@ -31,11 +33,9 @@ class DisplayNameBackend(ModelBackend):
     ) -> Member | None:
         if not username or password is None:
             return None
-        member = Member.objects.filter(display_name__iexact=username.strip()).first()
-        if member is None:
+        member = Member.objects.filter(display_key=display_key(username)).first()
+        if member is None or not reserve_attempt(member):
             Member().set_password(password)  # the same work as for a real account
-            return None
-        if is_locked(member):
             return None
         if member.check_password(password) and self.user_can_authenticate(member):
             return member
@@ -43,14 +43,21 @@ class DisplayNameBackend(ModelBackend):
         return None
 
 
-def is_locked(member: Member) -> bool:
-    return member.locked_until is not None and member.locked_until > timezone.now()
+def reserve_attempt(member: Member) -> bool:
+    """Count an attempt before checking it; False when the account is locked, or when as
+    many attempts as the limit allows are already counted."""
+    now = timezone.now()
+    reserved = (
+        Member.objects.filter(pk=member.pk, failed_logins__lt=settings.LOGIN_MAX_FAILURES)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .update(failed_logins=F("failed_logins") + 1)
+    )
+    return reserved == 1
 
 
 def note_failure(member: Member) -> None:
-    """Count a failure in the database itself, so that parallel attempts cannot slip past
-    the limit, and lock the account once the limit is reached."""
-    Member.objects.filter(pk=member.pk).update(failed_logins=F("failed_logins") + 1)
+    """After a failed attempt (already counted), lock the account once the limit is
+    reached."""
     lock_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
     Member.objects.filter(pk=member.pk, failed_logins__gte=settings.LOGIN_MAX_FAILURES).update(
         failed_logins=0, locked_until=lock_until
@@ -59,10 +66,7 @@ def note_failure(member: Member) -> None:
 
 
 def note_success(member: Member) -> None:
-    if member.failed_logins or member.locked_until:
-        member.failed_logins = 0
-        member.locked_until = None
-        member.save(update_fields=["failed_logins", "locked_until"])
+    Member.objects.filter(pk=member.pk).update(failed_logins=0, locked_until=None)
 
 
 def matching_totp_step(secret: str, code: str, *, after: int = 0) -> int | None:

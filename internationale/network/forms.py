@@ -31,7 +31,6 @@ class SecondFactorForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
-    next = forms.CharField(required=False)
 
 
 class AccountFieldsForm(forms.Form):
@@ -82,7 +81,6 @@ class PasswordForm(forms.Form):
 
 
 class EnableSecondFactorForm(forms.Form):
-    secret = forms.CharField(widget=forms.HiddenInput)
     code = forms.CharField(label=_("The 6-digit code your app shows"), max_length=8)
 
 

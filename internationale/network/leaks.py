@@ -47,6 +47,14 @@ def plant(world: dict[str, Any], marker: str) -> Planted:
         description=f"Private org {marker}",
         visibility="private",
     )
+    # A private organization's notice stays with it, whatever its own visibility says.
+    hidden_notice = actions.post_notice(
+        coordinator,
+        organization=hidden,
+        title=f"Hidden notice {marker}",
+        body=f"From a private organization {marker}",
+        visibility="public",
+    )
     membership = Membership.objects.get(member=world["member"], organization=alpha)
     return Planted(
         objects=[
@@ -59,6 +67,7 @@ def plant(world: dict[str, Any], marker: str) -> Planted:
             api_token,
             hidden,
             hidden_invitation,
+            hidden_notice,
             membership,
             coordinator,
         ],

@@ -1,6 +1,7 @@
 """Networks, their organizations, members, circles, notices, invitations and tokens."""
 
 import hashlib
+import unicodedata
 from functools import cached_property
 from typing import Any, ClassVar, Self
 
@@ -24,6 +25,13 @@ def token_digest(token: str) -> str:
     this digest. Each carries at least 80 random bits, far too many to guess, so a fast hash
     is enough and keeps lookups to one indexed query."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def display_key(name: str) -> str:
+    """What makes two display names the same: Unicode compatibility forms, case in every
+    script and spacing folded, so that "José" (in either Unicode form), "JOSÉ" and "josé"
+    are one name, on SQLite as on PostgreSQL."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class Role(models.TextChoices):
@@ -139,12 +147,14 @@ class NetworkMembership(models.Model):
 
 class MemberManager(BaseUserManager["Member"]):
     def get_by_natural_key(self, username: str | None) -> "Member":
-        return self.get(display_name__iexact=username)
+        return self.get(display_key=display_key(username or ""))
 
     def create_user(
         self, display_name: str, password: str | None = None, **fields: Any
     ) -> "Member":
-        member = self.model(display_name=display_name, **fields)
+        member = self.model(
+            display_name=display_name, display_key=display_key(display_name), **fields
+        )
         member.set_password(password)
         member.save(using=self._db)
         return member
@@ -159,6 +169,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     """A person, known by a pseudonym; no legal name or e-mail address is asked for."""
 
     display_name = models.CharField(_("display name"), max_length=60)
+    display_key = models.CharField(max_length=80, unique=True, editable=False)
     language = models.CharField(_("interface language"), max_length=8, default="en")
     languages = models.JSONField(_("languages I read"), default=list, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
@@ -179,9 +190,6 @@ class Member(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["display_name"]
         verbose_name = _("member")
-        constraints = [
-            models.UniqueConstraint(Lower("display_name"), name="display_name_unique_ignoring_case")
-        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -198,15 +206,23 @@ class Member(AbstractBaseUser, PermissionsMixin):
         return frozenset(m.organization_id for m in self._memberships)
 
     def network_ids(self) -> frozenset[int]:
-        return (
-            frozenset(
-                NetworkMembership.objects.filter(
-                    organization_id__in=self.organization_ids()
-                ).values_list("network_id", flat=True)
-            )
-            if self._memberships
-            else frozenset()
+        return self._network_ids
+
+    @cached_property
+    def _network_ids(self) -> frozenset[int]:
+        if not self._memberships:
+            return frozenset()
+        return frozenset(
+            NetworkMembership.objects.filter(
+                organization_id__in=self.organization_ids()
+            ).values_list("network_id", flat=True)
         )
+
+    def forget_memberships(self) -> None:
+        """Drop what this object remembers of its organizations and networks, after they
+        change."""
+        self.__dict__.pop("_memberships", None)
+        self.__dict__.pop("_network_ids", None)
 
     def membership_in(self, organization: Organization) -> "Membership | None":
         return next((m for m in self._memberships if m.organization_id == organization.pk), None)
@@ -272,7 +288,7 @@ class Circle(models.Model):
         verbose_name = _("circle")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name"], name="circle_name_unique_in_organization"
+                "organization", Lower("name"), name="circle_name_unique_in_organization"
             )
         ]
 
@@ -281,6 +297,25 @@ class Circle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("network:circle", kwargs={"circle": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"circle {self.pk}"
+
+
+class NoticeQuerySet(VisibleQuerySet):
+    def visible_to(self, member: Any) -> Self:
+        """Notices the reader may see. A private organization's notices stay with its own
+        members whatever their visibility, so they never name it to outsiders."""
+        org_ids, _net_ids = reader_ids(member)
+        return (
+            super()
+            .visible_to(member)
+            .exclude(
+                models.Q(organization__visibility=Visibility.PRIVATE)
+                & ~models.Q(organization_id__in=org_ids)
+            )
+        )
 
 
 class Notice(VisibleContent):
@@ -295,7 +330,7 @@ class Notice(VisibleContent):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -306,6 +341,10 @@ class Notice(VisibleContent):
 
     def get_absolute_url(self) -> str:
         return reverse("network:notice", kwargs={"notice": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"notice {self.pk}"
 
 
 class InvitationKind(models.TextChoices):

@@ -1,5 +1,6 @@
 """Pages of the network module: thin functions of access, form, action, render."""
 
+import time
 from typing import Any
 
 import pyotp
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -53,6 +55,8 @@ from internationale.network.models import (
 )
 
 PENDING_SECOND_FACTOR = "pending_second_factor"
+PENDING_SECONDS = 300
+TOTP_SETUP = "second_factor_setup"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,9 +87,13 @@ def login(request: HttpRequest) -> HttpResponse:
             request, username=name, password=form.cleaned_data["password"]
         )
         if member is None:
-            form.add_error(None, _login_refusal(name))
+            form.add_error(None, _login_refusal())
         elif member.has_second_factor:
-            request.session[PENDING_SECOND_FACTOR] = member.pk
+            request.session[PENDING_SECOND_FACTOR] = {
+                "member": member.pk,
+                "since": time.time(),
+                "password": member.get_session_auth_hash(),
+            }
             return redirect(
                 f"{reverse('network:login-second-factor')}?{urlencode({'next': next_url})}"
             )
@@ -94,28 +102,43 @@ def login(request: HttpRequest) -> HttpResponse:
     return render(request, "network/login.html", {"form": form, "next": next_url})
 
 
-def _login_refusal(name: str) -> str:
-    member = Member.objects.filter(display_name__iexact=name.strip()).first()
-    if member is not None and auth.is_locked(member):
-        minutes = settings.LOGIN_LOCK_MINUTES
-        return ngettext(
-            "Too many wrong attempts on this account. Wait %(minutes)d minute, then try again.",
-            "Too many wrong attempts on this account. Wait %(minutes)d minutes, then try again.",
-            minutes,
-        ) % {"minutes": minutes}
-    return _("The display name or the password is not right.")
+def _login_refusal() -> str:
+    """The same words whether the account exists, is locked, or the password is wrong, so
+    that nobody can learn from them which pseudonyms have accounts."""
+    minutes = settings.LOGIN_LOCK_MINUTES
+    return ngettext(
+        "The display name or the password is not right. After several wrong attempts an "
+        "account waits %(minutes)d minute before it accepts another.",
+        "The display name or the password is not right. After several wrong attempts an "
+        "account waits %(minutes)d minutes before it accepts another.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _pending_member(request: HttpRequest) -> Member | None:
+    """The member whose password was right a moment ago, while the second factor is asked.
+    The step lasts a few minutes and ends if the password changes meanwhile."""
+    pending = request.session.get(PENDING_SECOND_FACTOR)
+    if not isinstance(pending, dict) or time.time() - pending.get("since", 0) > PENDING_SECONDS:
+        return None
+    member = Member.objects.filter(pk=pending.get("member", 0), is_active=True).first()
+    if member is None or not constant_time_compare(
+        member.get_session_auth_hash(), pending.get("password", "")
+    ):
+        return None
+    return member
 
 
 def login_second_factor(request: HttpRequest) -> HttpResponse:
-    member_id = request.session.get(PENDING_SECOND_FACTOR)
-    member = Member.objects.filter(pk=member_id, is_active=True).first() if member_id else None
+    member = _pending_member(request)
     if member is None:
+        request.session.pop(PENDING_SECOND_FACTOR, None)
         return redirect("network:login")
     form = SecondFactorForm(request.POST or None)
     next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
-        if auth.is_locked(member):
-            form.add_error(None, _login_refusal(member.display_name))
+        if not auth.reserve_attempt(member):
+            form.add_error(None, _login_refusal())
         elif auth.verify_second_factor(member, form.cleaned_data["code"]):
             del request.session[PENDING_SECOND_FACTOR]
             return _complete_login(request, member, next_url)
@@ -598,14 +621,21 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The second factor is off."))
                 return redirect("network:account")
         return render(request, "network/second_factor_off.html", {"form": off_form})
-    secret = request.POST.get("secret") or actions.new_totp_secret()
-    form = EnableSecondFactorForm(request.POST or None, initial={"secret": secret})
+    # The secret is made here and kept in the session until it is confirmed: the browser
+    # never sends one back that the server would have to trust.
+    secret = request.session.get(TOTP_SETUP)
+    if not secret or request.method != "POST":
+        secret = request.session[TOTP_SETUP] = actions.new_totp_secret()
+    form = EnableSecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = actions.enable_second_factor(member, **form.cleaned_data)
+            codes = actions.enable_second_factor(
+                member, secret=secret, code=form.cleaned_data["code"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
+            del request.session[TOTP_SETUP]
             return render(request, "network/recovery_codes.html", {"codes": codes})
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=member.display_name, issuer_name="Internationale"

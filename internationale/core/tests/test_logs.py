@@ -85,3 +85,27 @@ def test_the_server_logs_no_client_address(tmp_path: Path) -> None:
     assert f"ip={REMOVED}" in output
     lines = [line for line in output.splitlines() if "Listening at" not in line]
     assert not any("127.0.0.1" in line for line in lines), output
+
+
+def test_it_removes_secrets_carried_in_paths() -> None:
+    token = "e9yVq3Kx_Zt7-aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9"
+    text = f"Forbidden (CSRF cookie not set.): /join/{token}/"
+    assert redact(text) == "Forbidden (CSRF cookie not set.): /join/[secret removed]/"
+    assert redact("/organizations/southside-warehouse-workers/") == (
+        "/organizations/southside-warehouse-workers/"
+    )
+
+
+@pytest.mark.django_db
+def test_the_csrf_warning_for_an_invitation_link_keeps_the_secret_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from django.test import Client
+
+    token = "e9yVq3Kx_Zt7-aB0cD1eF2gH3iJ4kL5mN6oP7qR8sT9"
+    handler_filter = RedactAddresses()
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        caplog.handler.addFilter(handler_filter)
+        Client(enforce_csrf_checks=True).post(f"/join/{token}/", {})
+    assert "CSRF" in caplog.text
+    assert token not in caplog.text

@@ -71,7 +71,12 @@ class AuditTests(InternationaleTestCase):
         event = AuditEvent.objects.about(circle).get()
         self.assertEqual(
             (event.actor, event.verb, event.target_label, event.data),
-            (self.coordinator, "circle.create", "Port", {"members": [self.member.pk]}),
+            (
+                self.coordinator,
+                "circle.create",
+                f"circle {circle.pk}",
+                {"members": [self.member.pk]},
+            ),
         )
 
     def test_the_database_refuses_to_change_or_delete_an_event(self) -> None:
@@ -84,6 +89,14 @@ class AuditTests(InternationaleTestCase):
             with self.assertRaises((IntegrityError, DatabaseError)), transaction.atomic():
                 attempt()
         self.assertNotEqual(AuditEvent.objects.get(pk=event.pk).verb, "forged")
+
+    def test_deleting_a_notice_leaves_none_of_its_words_in_the_log(self) -> None:
+        notice = actions.post_notice(
+            self.member, organization=self.alpha, title="Meeting at the depot", body="Gate four."
+        )
+        actions.delete_notice(self.member, notice)
+        self.assertNotIn("depot", str(list(AuditEvent.objects.values())))
+        self.assertEqual(AuditEvent.objects.filter(verb="notice.delete").count(), 1)
 
     def test_the_command_line_is_recorded_as_the_system(self) -> None:
         network = actions.create_network(None, name="From the shell")

@@ -103,19 +103,24 @@ class AccountSettingsTests(InternationaleTestCase):
         page = client.get(reverse("network:second-factor")).content.decode()
         self.assertIn("<svg", page)
         self.assertNotIn("<img", page)
-        secret = re.search(r'name="secret" value="([A-Z2-7]+)"', page)
-        assert secret is not None
-        response = client.post(
-            reverse("network:second-factor"), {"secret": secret.group(1), "code": "123456"}
-        )
+        found = re.search(r'<p class="secret">([A-Z2-7]+)</p>', page)
+        assert found is not None
+        secret = found.group(1)
+        wrong = str((int(pyotp.TOTP(secret).now()) + 1) % 1_000_000).zfill(6)
+        response = client.post(reverse("network:second-factor"), {"code": wrong})
         self.assertContains(response, "That code is not right.")
+        self.assertContains(response, secret)  # the same secret, for the next try
+        # A secret sent by the browser is not trusted.
+        mine = pyotp.random_base32()
         response = client.post(
-            reverse("network:second-factor"),
-            {"secret": secret.group(1), "code": pyotp.TOTP(secret.group(1)).now()},
+            reverse("network:second-factor"), {"secret": mine, "code": pyotp.TOTP(mine).now()}
         )
+        self.assertFalse(self.fresh(self.member).has_second_factor)
+        response = client.post(reverse("network:second-factor"), {"code": pyotp.TOTP(secret).now()})
         self.assertEqual(len(response.context["codes"]), 10)
-        self.assertTrue(self.fresh(self.member).has_second_factor)
-        self.assertEqual(self.fresh(self.member).recovery_codes.count(), 10)
+        member = self.fresh(self.member)
+        self.assertEqual((member.has_second_factor, member.totp_secret), (True, secret))
+        self.assertEqual(member.recovery_codes.count(), 10)
 
     def test_turning_the_second_factor_off_needs_the_password(self) -> None:
         secret = pyotp.random_base32()

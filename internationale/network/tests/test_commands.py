@@ -87,6 +87,12 @@ class DemoTests(TestCase):
         self.assertIn("Marisol", out.getvalue())
         self.assertIn("solidarity-demo-2026", out.getvalue())
 
+    def test_it_is_not_added_to_a_real_site(self) -> None:
+        call_command("createnetwork", "A real network", stdout=io.StringIO())
+        with self.assertRaisesMessage(CommandError, "published password"):
+            call_command("demo", stdout=io.StringIO())
+        self.assertFalse(Network.objects.filter(name="Logistics Workers Relay").exists())
+
 
 def test_check_with_production_settings_reports_no_warning(tmp_path: Path) -> None:
     env = {

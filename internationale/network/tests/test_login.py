@@ -34,13 +34,29 @@ class LoginTests(InternationaleTestCase):
         for _attempt in range(3):
             self.login("Member A", "wrong")
         response = self.login("Member A", PASSWORD)
-        self.assertContains(response, "Too many wrong attempts on this account")
         self.assertFalse(response.context["user"].is_authenticated)
+        # the refusal does not tell a locked account from a wrong password or no account
+        refusal = response.context["form"].non_field_errors()
+        self.assertEqual(
+            refusal, self.login("Nobody At All", "x").context["form"].non_field_errors()
+        )
+        self.assertEqual(
+            refusal, self.login("Steward A", "wrong").context["form"].non_field_errors()
+        )
         # another account behind the same address is not affected
         self.assertRedirects(self.login("Translator A", PASSWORD), "/")
         self.client.logout()
         with time_machine.travel(timezone.now() + timedelta(minutes=16)):
             self.assertRedirects(self.login("Member A", PASSWORD), "/")
+
+    @override_settings(LOGIN_MAX_FAILURES=3)
+    def test_attempts_are_counted_before_the_password_is_checked(self) -> None:
+        from internationale.network import auth
+
+        member = self.fresh(self.member)
+        self.assertEqual(
+            [auth.reserve_attempt(member) for _ in range(4)], [True, True, True, False]
+        )
 
     def test_no_address_is_kept_for_failed_logins(self) -> None:
         self.login("Member A", "wrong")

@@ -1,15 +1,25 @@
+from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 
 from internationale.core.commands import LocalizedCommand
 from internationale.network.demo import DEMO_PASSWORD, demo_exists, load_demo
+from internationale.network.models import Network
 
 
 class Command(LocalizedCommand):
     help = "Set up the database and a fictional demo network, then print the demo accounts."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--into-existing-site",
+            action="store_true",
+            help="load the demo even though the database holds real networks",
+        )
 
     def run(self, *args: Any, **options: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -19,6 +29,15 @@ class Command(LocalizedCommand):
         if demo_exists():
             self.stdout.write(_("The demo network is already there."))
             accounts = None
+        elif Network.objects.exists() and not options["into_existing_site"]:
+            # Demo accounts share a published password: never add them to a real site
+            # by mistake.
+            raise ValidationError(
+                _(
+                    "This database already holds networks: the demo, whose accounts share a "
+                    "published password, is not added to it."
+                )
+            )
         else:
             accounts = load_demo()
         self.stdout.write("")
