@@ -25,14 +25,15 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        today = timezone.localdate()
-        if found.last_used_on != today:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_on=today)
         member = found.member
         request.user = member
         if member.language in dict(settings.LANGUAGES):
             translation.activate(member.language)
+            request.LANGUAGE_CODE = member.language
         timezone.activate(member.time_zone)
+        today = timezone.localdate()  # in the member's zone, as the account page shows it
+        if found.last_used_on != today:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_on=today)
         return member
 
 

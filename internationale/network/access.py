@@ -33,11 +33,7 @@ def access_network(member: Any, slug: str, *, for_write: bool = False) -> Networ
 
 
 def is_coordinator_in_network(member: Any, network: Network) -> bool:
-    if not getattr(member, "is_authenticated", False):
-        return False
-    return any(
-        org.networks.filter(pk=network.pk).exists() for org in member.coordinated_organizations()
-    )
+    return bool(getattr(member, "is_authenticated", False) and member.coordinates_in(network))
 
 
 def access_network_members(member: Any, slug: str) -> Network:

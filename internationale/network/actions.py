@@ -186,10 +186,7 @@ def invite_organization(
     actor: Member | None, *, network: Network, note: str = ""
 ) -> tuple[Invitation, str]:
     """A single-use link that brings an organization into `network`."""
-    if actor is not None and not any(
-        network.pk in {n.pk for n in org.networks.all()}
-        for org in actor.coordinated_organizations()
-    ):
+    if actor is not None and not actor.coordinates_in(network):
         raise ValidationError(_("Only coordinators of the network's organizations can invite."))
     return _invite(actor, kind=InvitationKind.ORGANIZATION, network=network, note=note)
 

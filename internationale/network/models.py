@@ -231,6 +231,14 @@ class Member(AbstractBaseUser, PermissionsMixin):
         membership = self.membership_in(organization)
         return membership is not None and membership.role == Role.COORDINATOR
 
+    def coordinates_in(self, network: Network) -> bool:
+        """Whether the member coordinates an organization of `network`."""
+        return Membership.objects.filter(
+            member=self,
+            role=Role.COORDINATOR,
+            organization__networkmembership__network=network,
+        ).exists()
+
     def coordinated_organizations(self) -> list[Organization]:
         return [m.organization for m in self._memberships if m.role == Role.COORDINATOR]
 

@@ -52,6 +52,8 @@ from internationale.network.models import (
     Membership,
     Network,
     Notice,
+    Organization,
+    Role,
 )
 
 PENDING_SECOND_FACTOR = "pending_second_factor"
@@ -468,7 +470,11 @@ def _accept_organization(request: HttpRequest, token: str, found: Any) -> HttpRe
     account_form = None if member else AccountFieldsForm(request.POST or None, prefix="account")
     new_form = OrganizationForm(request.POST or None, prefix="organization")
     candidates = (
-        [o for o in member.coordinated_organizations() if found.network not in o.networks.all()]
+        list(
+            Organization.objects.filter(
+                memberships__member=member, memberships__role=Role.COORDINATOR
+            ).exclude(networkmembership__network=found.network)
+        )
         if member
         else []
     )

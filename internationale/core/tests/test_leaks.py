@@ -30,12 +30,17 @@ class LeakHarnessTests(TestCase):
         self.assertEqual(unfillable, [], "register content for these URL parameters")
         return found
 
-    def readers(self) -> dict[str, Client]:
-        readers = {"anonymous": Client()}
+    def readers(self) -> dict[str, tuple[Client, dict[str, str]]]:
+        """Each reader: a client logged in to the pages, and the headers that carry the
+        same person's API token."""
+        from internationale.network import actions
+
+        readers: dict[str, tuple[Client, dict[str, str]]] = {"anonymous": (Client(), {})}
         for persona in ("outsider", "stranger"):
             client = Client()
             client.force_login(self.world[persona])
-            readers[persona] = client
+            _token, raw = actions.create_api_token(self.world[persona], name="leak test")
+            readers[persona] = (client, {"HTTP_AUTHORIZATION": f"Bearer {raw}"})
         return readers
 
     def test_it_covers_pages_and_api_endpoints(self) -> None:
@@ -52,9 +57,13 @@ class LeakHarnessTests(TestCase):
 
     def test_no_other_reader_sees_private_content(self) -> None:
         leaks = []
+        readers = self.readers()
         for url in self.urls():
-            for name, client in self.readers().items():
-                for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            for name, (client, api_headers) in readers.items():
+                variants = (
+                    [api_headers] if url.startswith("/api/") else [{}, {"HTTP_HX_REQUEST": "true"}]
+                )
+                for headers in variants:
                     response = client.get(url, **headers)
                     # A page may echo its own address (a slug holding the marker).
                     body = response.content.decode(errors="replace").replace(url, "")
