@@ -52,7 +52,15 @@ def reserve_attempt(member: Member) -> bool:
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
         .update(failed_logins=F("failed_logins") + 1)
     )
-    return reserved == 1
+    if reserved:
+        return True
+    # The limit is reached without a lock (attempts still in flight, a request that stopped
+    # half-way, or a right password whose second factor was not given): lock now, so that
+    # the refusal lasts LOGIN_LOCK_MINUTES and never longer.
+    Member.objects.filter(pk=member.pk, failed_logins__gte=settings.LOGIN_MAX_FAILURES).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    ).update(failed_logins=0, locked_until=now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES))
+    return False
 
 
 def note_failure(member: Member) -> None:

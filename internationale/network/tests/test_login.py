@@ -58,6 +58,18 @@ class LoginTests(InternationaleTestCase):
             [auth.reserve_attempt(member) for _ in range(4)], [True, True, True, False]
         )
 
+    @override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCK_MINUTES=15)
+    def test_attempts_that_never_finished_lock_for_a_while_only(self) -> None:
+        from internationale.network import auth
+
+        member = self.fresh(self.member)
+        for _attempt in range(3):
+            auth.reserve_attempt(member)  # counted, never followed by an outcome
+        self.assertFalse(auth.reserve_attempt(member))
+        self.assertIsNotNone(self.fresh(self.member).locked_until)
+        with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+            self.assertRedirects(self.login("Member A", PASSWORD), "/")
+
     def test_no_address_is_kept_for_failed_logins(self) -> None:
         self.login("Member A", "wrong")
         member = self.fresh(self.member)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from internationale.core.commands import LocalizedCommand
 from internationale.network import actions
-from internationale.network.models import Member
+from internationale.network.models import Member, display_key
 
 
 class Command(LocalizedCommand):
@@ -26,7 +26,7 @@ class Command(LocalizedCommand):
         )
 
     def run(self, *args: Any, **options: Any) -> None:
-        member = Member.objects.filter(display_name__iexact=options["display_name"]).first()
+        member = Member.objects.filter(display_key=display_key(options["display_name"])).first()
         if member is None:
             raise ValidationError(
                 _("There is no member with the display name %(name)s.")
