@@ -17,6 +17,19 @@ from django.test import Client, TestCase
 PASSWORD = "correct horse battery staple"
 
 
+def production_environment(**settings: str) -> dict[str, str]:
+    """The environment of this process without any of the site's settings (so a child
+    process starts as in production), plus `settings`."""
+    import os
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("INTERNATIONALE_", "DATABASE_URL", "DJANGO_"))
+    }
+    return {**environment, **settings}
+
+
 def make_world() -> dict[str, Any]:
     """Create the personas' world through actions; returns it by name."""
     from internationale.network import actions

@@ -1,7 +1,6 @@
 """No log line names an address."""
 
 import logging
-import os
 import socket
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from internationale.core.logs import REMOVED, RedactAddresses, redact
+from internationale.core.testing import production_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -41,8 +41,7 @@ def test_the_server_logs_no_client_address(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERNATIONALE_", "DJANGO_"))}
-    env.update(
+    env = production_environment(
         INTERNATIONALE_SECRET_KEY="s" * 60,
         INTERNATIONALE_HTTPS="false",
         INTERNATIONALE_DATA_DIR=str(tmp_path),

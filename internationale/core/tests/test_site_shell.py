@@ -1,7 +1,6 @@
 """The shell every page shares: languages, security headers, settings, the worker."""
 
 import gettext
-import os
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+
+from internationale.core.testing import production_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 LOCALE = ROOT / "internationale" / "locale"
@@ -111,7 +112,7 @@ def test_passwords_are_hashed_with_argon2_outside_tests() -> None:
             "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='internationale.settings'; "
             "django.setup(); from django.conf import settings; print(settings.PASSWORD_HASHERS)",
         ],
-        env={**_production_env(), "INTERNATIONALE_SECRET_KEY": "x" * 60},
+        env={**production_environment(), "INTERNATIONALE_SECRET_KEY": "x" * 60},
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -122,7 +123,7 @@ def test_passwords_are_hashed_with_argon2_outside_tests() -> None:
 
 def test_the_database_file_is_in_write_ahead_log_mode(tmp_path: Path) -> None:
     env = {
-        **_production_env(),
+        **production_environment(),
         "INTERNATIONALE_SECRET_KEY": "x" * 60,
         "INTERNATIONALE_DATA_DIR": str(tmp_path),
     }
@@ -149,11 +150,3 @@ def test_the_worker_runs_queued_tasks_from_the_database() -> None:
         assert DBTaskResult.objects.get(id=result.id).status == "READY"
         call_command("db_worker", "--batch", "--no-startup-delay")
         assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
-
-
-def _production_env() -> dict[str, str]:
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("INTERNATIONALE_", "DATABASE_URL", "DJANGO_"))
-    }

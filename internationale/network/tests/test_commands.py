@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
-from internationale.core.testing import InternationaleTestCase
+from internationale.core.testing import InternationaleTestCase, production_environment
 from internationale.network.models import Invitation, Network, Organization, token_digest
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -95,12 +95,7 @@ class DemoTests(TestCase):
 
 
 def test_check_with_production_settings_reports_no_warning(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("INTERNATIONALE_", "DATABASE_URL", "DJANGO_"))
-    }
-    env.update(
+    env = production_environment(
         INTERNATIONALE_SECRET_KEY="k" * 60 + "production-like-secret-value",
         INTERNATIONALE_DATA_DIR=str(tmp_path),
         INTERNATIONALE_ALLOWED_HOSTS="solidarity.example",
@@ -119,12 +114,7 @@ def test_check_with_production_settings_reports_no_warning(tmp_path: Path) -> No
 
 
 def test_a_missing_secret_key_stops_production_start(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("INTERNATIONALE_", "DATABASE_URL", "DJANGO_"))
-    }
-    env["INTERNATIONALE_DATA_DIR"] = str(tmp_path)
+    env = production_environment(INTERNATIONALE_DATA_DIR=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "-m", "internationale.cli", "check"],
         cwd=ROOT,
