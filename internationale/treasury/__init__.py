@@ -1,0 +1,1 @@
+"""The solidarity budget: a rotating transnational treasury with an exact ledger."""
