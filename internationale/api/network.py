@@ -23,7 +23,7 @@ from internationale.api.schemas import (
     PersonInvitationIn,
 )
 from internationale.network import access, actions
-from internationale.network.access import signed_in
+from internationale.network.access import reader, signed_in
 from internationale.network.models import Member, Membership, Network, Notice
 
 router = Router(tags=["network"])
@@ -74,32 +74,32 @@ def update_me(request: HttpRequest, payload: AccountIn) -> dict[str, Any]:
 
 @router.get("/networks", response=list[NetworkOut], auth=public)
 def networks(request: HttpRequest) -> Any:
-    return Network.objects.visible_to(request.user)
+    return Network.objects.visible_to(reader(request))
 
 
 @router.get("/networks/{network}", response=NetworkDetailOut, auth=public)
 def network(request: HttpRequest, network: str) -> Any:
-    found = access.access_network(request.user, network)
+    found = access.access_network(reader(request), network)
     return {
         "slug": found.slug,
         "name": found.name,
         "description": found.description,
         "visibility": found.visibility,
-        "organizations": list(access.organizations_of(found, request.user)),
+        "organizations": list(access.organizations_of(found, reader(request))),
     }
 
 
 @router.get("/networks/{network}/members", response=list[MembershipOut], auth=member_only)
 def network_members(request: HttpRequest, network: str) -> Any:
-    found = access.access_network_members(request.user, network)
-    return [_membership(m) for m in access.network_directory(found, request.user)]
+    found = access.access_network_members(reader(request), network)
+    return [_membership(m) for m in access.network_directory(found, reader(request))]
 
 
 @router.post("/networks/{network}/invitations", response={201: InvitationOut}, auth=member_only)
 def invite_organization(
     request: HttpRequest, network: str, payload: OrganizationInvitationIn
 ) -> Any:
-    found = access.access_network(request.user, network, for_write=True)
+    found = access.access_network(reader(request), network, for_write=True)
     invitation, token = actions.invite_organization(
         signed_in(request),
         network=found,
@@ -110,12 +110,12 @@ def invite_organization(
 
 @router.get("/organizations/{organization}", response=OrganizationOut, auth=public)
 def organization(request: HttpRequest, organization: str) -> Any:
-    return access.access_organization(request.user, organization)
+    return access.access_organization(reader(request), organization)
 
 
 @router.get("/organizations/{organization}/members", response=list[MembershipOut], auth=member_only)
 def organization_members(request: HttpRequest, organization: str) -> Any:
-    found = access.access_organization_members(request.user, organization)
+    found = access.access_organization_members(reader(request), organization)
     memberships = found.memberships.filter(member__is_active=True).select_related(
         "member", "organization"
     )
@@ -126,7 +126,7 @@ def organization_members(request: HttpRequest, organization: str) -> Any:
     "/organizations/{organization}/invitations", response={201: InvitationOut}, auth=member_only
 )
 def invite_person(request: HttpRequest, organization: str, payload: PersonInvitationIn) -> Any:
-    found = access.access_own_organization(request.user, organization, for_write=True)
+    found = access.access_own_organization(reader(request), organization, for_write=True)
     invitation, token = actions.invite_person(
         signed_in(request),
         organization=found,
@@ -146,10 +146,10 @@ def _invitation(request: HttpRequest, invitation: Any, token: str) -> dict[str, 
 
 @router.get("/organizations/{organization}/notices", response=list[NoticeOut], auth=public)
 def notices(request: HttpRequest, organization: str) -> Any:
-    found = access.access_organization(request.user, organization)
+    found = access.access_organization(reader(request), organization)
     return [
         _notice(n)
-        for n in Notice.objects.visible_to(request.user)
+        for n in Notice.objects.visible_to(reader(request))
         .filter(organization=found)
         .select_related("author", "organization")[:100]
     ]
@@ -157,7 +157,7 @@ def notices(request: HttpRequest, organization: str) -> Any:
 
 @router.post("/organizations/{organization}/notices", response={201: NoticeOut}, auth=member_only)
 def post_notice(request: HttpRequest, organization: str, payload: NoticeIn) -> Any:
-    found = access.access_own_organization(request.user, organization)
+    found = access.access_own_organization(reader(request), organization)
     shared_with = None
     if payload.shared_with is not None:
         shared_with = list(found.networks.filter(slug__in=payload.shared_with))

@@ -14,7 +14,7 @@ object with `organization_ids()` and `network_ids()` (the network's Member), or 
 anonymous user for the public.
 """
 
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -25,14 +25,6 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("Private: its organization only")
     NETWORK = "network", _("Network: members of the networks it is shared with")
     PUBLIC = "public", _("Public: anyone, without logging in")
-
-
-class Reader(Protocol):
-    is_authenticated: bool
-
-    def organization_ids(self) -> frozenset[int]: ...
-
-    def network_ids(self) -> frozenset[int]: ...
 
 
 def reader_ids(member: Any) -> tuple[frozenset[int], frozenset[int]]:

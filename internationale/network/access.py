@@ -1,10 +1,9 @@
 """Every permissioned read of the network module goes through one of these functions.
 
-They return the object, or raise Http404 when the reader may not know it exists, or
+Each takes the reader, a Member or None for a visitor (views get it with `reader(request)`),
+and returns the object, or raises Http404 when the reader may not know it exists, or
 PermissionDenied when they may see it but not change it.
 """
-
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -23,7 +22,7 @@ from internationale.network.models import (
 )
 
 
-def access_network(member: Any, slug: str, *, for_write: bool = False) -> Network:
+def access_network(member: Member | None, slug: str, *, for_write: bool = False) -> Network:
     network = Network.objects.visible_to(member).filter(slug=slug).first()
     if network is None:
         raise Http404
@@ -32,44 +31,46 @@ def access_network(member: Any, slug: str, *, for_write: bool = False) -> Networ
     return network
 
 
-def is_coordinator_in_network(member: Any, network: Network) -> bool:
-    return bool(getattr(member, "is_authenticated", False) and member.coordinates_in(network))
+def is_coordinator_in_network(member: Member | None, network: Network) -> bool:
+    return member is not None and member.coordinates_in(network)
 
 
-def access_network_members(member: Any, slug: str) -> Network:
+def access_network_members(member: Member | None, slug: str) -> Network:
     """The member directory of a network is for its own members only."""
     network = access_network(member, slug)
-    if not getattr(member, "is_authenticated", False) or network.pk not in member.network_ids():
+    if member is None or network.pk not in member.network_ids():
         raise Http404
     return network
 
 
-def access_organization(member: Any, slug: str, *, for_write: bool = False) -> Organization:
+def access_organization(
+    member: Member | None, slug: str, *, for_write: bool = False
+) -> Organization:
     organization = Organization.objects.visible_to(member).filter(slug=slug).first()
     if organization is None:
         raise Http404
-    if for_write and not (
-        getattr(member, "is_authenticated", False) and member.is_coordinator_of(organization)
-    ):
+    if for_write and not (member is not None and member.is_coordinator_of(organization)):
         raise PermissionDenied
     return organization
 
 
-def access_own_organization(member: Any, slug: str, *, for_write: bool = False) -> Organization:
+def access_own_organization(
+    member: Member | None, slug: str, *, for_write: bool = False
+) -> Organization:
     """An organization the reader belongs to (its circles, invitations, private work)."""
     organization = access_organization(member, slug)
-    if not getattr(member, "is_authenticated", False) or member.membership_in(organization) is None:
+    if member is None or member.membership_in(organization) is None:
         raise Http404
     if for_write and not member.is_coordinator_of(organization):
         raise PermissionDenied
     return organization
 
 
-def access_organization_members(member: Any, slug: str) -> Organization:
+def access_organization_members(member: Member | None, slug: str) -> Organization:
     """An organization whose member list the reader may see: their own, or one in a network
     of theirs (never just because it is public)."""
     organization = access_organization(member, slug)
-    if not getattr(member, "is_authenticated", False):
+    if member is None:
         raise Http404
     shares_network = organization.networks.filter(pk__in=member.network_ids()).exists()
     if member.membership_in(organization) is None and not shares_network:
@@ -77,8 +78,8 @@ def access_organization_members(member: Any, slug: str) -> Organization:
     return organization
 
 
-def access_circle(member: Any, circle_id: int, *, for_write: bool = False) -> Circle:
-    if not getattr(member, "is_authenticated", False):
+def access_circle(member: Member | None, circle_id: int, *, for_write: bool = False) -> Circle:
+    if member is None:
         raise Http404
     circle = (
         Circle.objects.filter(pk=circle_id, organization_id__in=member.organization_ids())
@@ -92,7 +93,7 @@ def access_circle(member: Any, circle_id: int, *, for_write: bool = False) -> Ci
     return circle
 
 
-def access_notice(member: Any, notice_id: int, *, for_write: bool = False) -> Notice:
+def access_notice(member: Member | None, notice_id: int, *, for_write: bool = False) -> Notice:
     notice = (
         Notice.objects.visible_to(member)
         .filter(pk=notice_id)
@@ -102,7 +103,7 @@ def access_notice(member: Any, notice_id: int, *, for_write: bool = False) -> No
     if notice is None:
         raise Http404
     if for_write and not (
-        getattr(member, "is_authenticated", False)
+        member is not None
         and (notice.author_id == member.pk or member.is_coordinator_of(notice.organization))
     ):
         raise PermissionDenied
@@ -147,17 +148,17 @@ def access_account_reset_by_token(token: str) -> AccountReset:
     return reset
 
 
-def network_directory(network: Network, reader: Any) -> QuerySet[Membership]:
+def network_directory(network: Network, member: Member | None) -> QuerySet[Membership]:
     """Everyone in the network's organizations that `reader` may see, for the directory."""
     return (
         Membership.objects.in_network(network)
-        .filter(member__is_active=True, organization__in=Organization.objects.visible_to(reader))
+        .filter(member__is_active=True, organization__in=Organization.objects.visible_to(member))
         .select_related("member", "organization")
         .order_by("organization__name", "member__display_name")
     )
 
 
-def organizations_of(network: Network, member: Any) -> QuerySet[Organization]:
+def organizations_of(network: Network, member: Member | None) -> QuerySet[Organization]:
     return (
         Organization.objects.visible_to(member)
         .filter(networkmembership__network=network)

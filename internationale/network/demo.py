@@ -133,6 +133,17 @@ NOTICES = (
 )
 
 
+def _describe(member: Member, person: DemoPerson, *, time_zone: str) -> None:
+    """Give a demo account the languages it reads and its organization's time zone."""
+    actions.update_account(
+        member,
+        display_name=person.name,
+        language=person.language,
+        languages=person.reads,
+        time_zone=time_zone,
+    )
+
+
 def demo_exists() -> bool:
     return Network.objects.filter(name=DEMO_NETWORK).exists()
 
@@ -168,13 +179,7 @@ def load_demo() -> list[tuple[str, str, str]]:
             visibility=spec.visibility,
         )
         coordinator = Member.objects.get(display_name=first.name)
-        actions.update_account(
-            coordinator,
-            display_name=first.name,
-            language=first.language,
-            languages=first.reads,
-            time_zone=spec.time_zone,
-        )
+        _describe(coordinator, first, time_zone=spec.time_zone)
         if first.capabilities:
             actions.update_membership(
                 coordinator,
@@ -198,13 +203,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 language=person.language,
                 time_zone=spec.time_zone,
             )
-            actions.update_account(
-                member,
-                display_name=person.name,
-                language=person.language,
-                languages=person.reads,
-                time_zone=spec.time_zone,
-            )
+            _describe(member, person, time_zone=spec.time_zone)
             members.append(member)
         for circle in spec.circles:
             actions.create_circle(

@@ -16,6 +16,11 @@ def zone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in all_zones())]
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    """Every country, after an empty first choice, so that none is picked by accident."""
+    return [("", "—"), *countries()]
+
+
 class LoginForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
@@ -94,7 +99,7 @@ class ApiTokenForm(forms.Form):
 
 class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name of the organization"), max_length=160)
-    country = forms.ChoiceField(label=_("Country"), choices=countries)
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=all_languages, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -191,10 +196,13 @@ class NoticeForm(forms.Form):
         self.fields["shared_with"].initial = list(networks)
 
 
-def add_errors(form: forms.Form, error: Any) -> None:
-    """Put an action's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
+def add_errors(form: forms.Form, error: Any, *others: forms.Form | None) -> None:
+    """Put an action's ValidationError on the forms of a page: each named field's messages
+    on the form that has that field, the rest on the first form."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
+        return
+    candidates = [form, *(other for other in others if other is not None)]
+    for field, messages in error.message_dict.items():
+        owner = next((f for f in candidates if field in f.fields), None)
+        (owner or form).add_error(field if owner else None, messages)

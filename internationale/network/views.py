@@ -191,8 +191,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(next_url)
     if form.is_valid():
         language = form.cleaned_data["language"]
-        if request.user.is_authenticated:
-            actions.set_language(signed_in(request), language=language)
+        member = reader(request)
+        if member is not None:
+            actions.set_language(member, language=language)
         remember_language(response, language)
     return response
 
@@ -201,12 +202,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def network(request: HttpRequest, network: str) -> HttpResponse:
-    found = access.access_network(request.user, network)
-    organizations = sorted(
-        access.organizations_of(found, request.user),
-        key=lambda o: (country_name(o.country), o.name),
-    )
     member = reader(request)
+    found = access.access_network(member, network)
+    organizations = sorted(
+        access.organizations_of(found, member), key=lambda o: (country_name(o.country), o.name)
+    )
     is_member = member is not None and found.pk in member.network_ids()
     return render(
         request,
@@ -215,24 +215,24 @@ def network(request: HttpRequest, network: str) -> HttpResponse:
             "network": found,
             "organizations": organizations,
             "is_member": is_member,
-            "can_invite": access.is_coordinator_in_network(request.user, found),
+            "can_invite": access.is_coordinator_in_network(member, found),
         },
     )
 
 
 @login_required
 def network_members(request: HttpRequest, network: str) -> HttpResponse:
-    found = access.access_network_members(request.user, network)
+    found = access.access_network_members(reader(request), network)
     return render(
         request,
         "network/members.html",
-        {"network": found, "memberships": access.network_directory(found, request.user)},
+        {"network": found, "memberships": access.network_directory(found, reader(request))},
     )
 
 
 @login_required
 def invite_organization(request: HttpRequest, network: str) -> HttpResponse:
-    found = access.access_network(request.user, network, for_write=True)
+    found = access.access_network(reader(request), network, for_write=True)
     form = OrganizationInvitationForm(request.POST or None)
     link = None
     if request.method == "POST" and form.is_valid():
@@ -254,8 +254,8 @@ def invite_organization(request: HttpRequest, network: str) -> HttpResponse:
 
 
 def organization(request: HttpRequest, organization: str) -> HttpResponse:
-    found = access.access_organization(request.user, organization)
     member = reader(request)
+    found = access.access_organization(member, organization)
     membership = member.membership_in(found) if member else None
     notices = (
         Notice.objects.visible_to(member).filter(organization=found).select_related("author")[:20]
@@ -279,7 +279,7 @@ def organization(request: HttpRequest, organization: str) -> HttpResponse:
 
 @login_required
 def edit_organization(request: HttpRequest, organization: str) -> HttpResponse:
-    found = access.access_organization(request.user, organization, for_write=True)
+    found = access.access_organization(reader(request), organization, for_write=True)
     initial = {
         "name": found.name,
         "country": found.country,
@@ -302,7 +302,7 @@ def edit_organization(request: HttpRequest, organization: str) -> HttpResponse:
 
 @login_required
 def invite_person(request: HttpRequest, organization: str) -> HttpResponse:
-    found = access.access_own_organization(request.user, organization, for_write=True)
+    found = access.access_own_organization(reader(request), organization, for_write=True)
     form = PersonInvitationForm(request.POST or None)
     link = None
     if request.method == "POST" and form.is_valid():
@@ -338,7 +338,7 @@ def revoke_invitation(request: HttpRequest, invitation: int) -> HttpResponse:
 
 @login_required
 def edit_membership(request: HttpRequest, organization: str, membership: int) -> HttpResponse:
-    found = access.access_own_organization(request.user, organization, for_write=True)
+    found = access.access_own_organization(reader(request), organization, for_write=True)
     target = get_object_or_404(
         Membership.objects.select_related("member", "organization"),
         pk=membership,
@@ -364,7 +364,7 @@ def edit_membership(request: HttpRequest, organization: str, membership: int) ->
 
 @login_required
 def new_circle(request: HttpRequest, organization: str) -> HttpResponse:
-    found = access.access_own_organization(request.user, organization, for_write=True)
+    found = access.access_own_organization(reader(request), organization, for_write=True)
     form = CircleForm(request.POST or None, organization=found)
     if request.method == "POST" and form.is_valid():
         try:
@@ -382,7 +382,7 @@ def new_circle(request: HttpRequest, organization: str) -> HttpResponse:
 
 @login_required
 def circle(request: HttpRequest, circle: int) -> HttpResponse:
-    found = access.access_circle(request.user, circle)
+    found = access.access_circle(reader(request), circle)
     return render(
         request,
         "network/circle.html",
@@ -393,7 +393,7 @@ def circle(request: HttpRequest, circle: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_notice(request: HttpRequest, organization: str) -> HttpResponse:
-    found = access.access_own_organization(request.user, organization)
+    found = access.access_own_organization(reader(request), organization)
     form = NoticeForm(request.POST, organization=found)
     if form.is_valid():
         try:
@@ -412,8 +412,8 @@ def post_notice(request: HttpRequest, organization: str) -> HttpResponse:
 
 
 def notice(request: HttpRequest, notice: int) -> HttpResponse:
-    found = access.access_notice(request.user, notice)
     member = reader(request)
+    found = access.access_notice(member, notice)
     can_delete = member is not None and (
         found.author_id == member.pk or member.is_coordinator_of(found.organization)
     )
@@ -423,7 +423,7 @@ def notice(request: HttpRequest, notice: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete_notice(request: HttpRequest, notice: int) -> HttpResponse:
-    found = access.access_notice(request.user, notice, for_write=True)
+    found = access.access_notice(reader(request), notice, for_write=True)
     actions.delete_notice(signed_in(request), found)
     messages.success(request, _("The notice is deleted."))
     return redirect(found.organization)
@@ -507,16 +507,7 @@ def _accept_organization(request: HttpRequest, token: str, found: Any) -> HttpRe
                         **new_form.cleaned_data,
                     )
             except ValidationError as error:
-                add_errors(
-                    account_form
-                    if (
-                        account_form
-                        and hasattr(error, "error_dict")
-                        and set(error.message_dict) & {"display_name", "password"}
-                    )
-                    else new_form,
-                    error,
-                )
+                add_errors(new_form, error, account_form)
             else:
                 if member is None:
                     auth_login(

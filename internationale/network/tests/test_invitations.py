@@ -145,6 +145,30 @@ class OrganizationInvitationTests(InternationaleTestCase):
         self.assertTrue(kemal.is_coordinator_of(delta))
         self.assertEqual(kemal.time_zone, "Europe/Istanbul")
 
+    def test_no_country_is_chosen_for_the_organization_by_default(self) -> None:
+        _invitation, token = actions.invite_organization(None, network=self.network)
+        page = self.client.get(reverse("network:invitation", args=[token])).content.decode()
+        self.assertIn('<option value="" selected>—</option>', page)
+
+    def test_each_error_lands_on_the_field_that_caused_it(self) -> None:
+        _invitation, token = actions.invite_organization(None, network=self.network)
+        response = self.client.post(
+            reverse("network:invitation", args=[token]),
+            {
+                "account-display_name": "member a",
+                "account-password": "a long enough passphrase",
+                "organization-name": "Delta Workers",
+                "organization-country": "TR",
+                "organization-languages": ["tr"],
+                "organization-time_zone": "Europe/Istanbul",
+                "organization-description": "\u200b hidden",
+                "organization-visibility": "network",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("display_name", response.context["account_form"].errors)
+        self.assertFalse(Organization.objects.filter(name="Delta Workers").exists())
+
     def test_a_coordinator_brings_an_existing_organization(self) -> None:
         _invitation, token = actions.invite_organization(None, network=self.other_network)
         response = self.client_for(self.coordinator).post(
