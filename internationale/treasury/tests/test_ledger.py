@@ -96,17 +96,21 @@ def test_a_reversal_that_would_overdraw_is_refused() -> None:
         ledger.apply(Transfer("x1", "pool:USD", "contributions:USD", 10_000, reverses="c1"), now=T0)
 
 
-def test_an_exchange_is_two_linked_transfers_with_exact_amounts() -> None:
-    ledger = fund()
-    legs = exchange(
+def usd_to_try(*, sold: int, bought: int) -> list[Transfer]:
+    return exchange(
         id="fx1",
         source="pool:USD",
         target="pool:TRY",
         source_exchange="exchange:USD",
         target_exchange="exchange:TRY",
-        sold=1_000,
-        bought=34_150,
+        sold=sold,
+        bought=bought,
     )
+
+
+def test_an_exchange_is_two_linked_transfers_with_exact_amounts() -> None:
+    ledger = fund()
+    legs = usd_to_try(sold=1_000, bought=34_150)
     ledger.apply_linked(legs, now=T0)
     assert ledger.balances["pool:TRY"].credits_posted == 34_150
     assert ledger.balances["pool:USD"].available_credit == 9_000
@@ -116,15 +120,7 @@ def test_an_exchange_is_two_linked_transfers_with_exact_amounts() -> None:
 def test_a_refused_leg_undoes_the_whole_exchange() -> None:
     ledger = fund()
     before = copy.deepcopy(ledger)
-    legs = exchange(
-        id="fx1",
-        source="pool:USD",
-        target="pool:TRY",
-        source_exchange="exchange:USD",
-        target_exchange="exchange:TRY",
-        sold=1_000,
-        bought=0,
-    )
+    legs = usd_to_try(sold=1_000, bought=0)
     with pytest.raises(LedgerError, match="amount_must_be_positive"):
         ledger.apply_linked(legs, now=T0)
     assert ledger == before
