@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "internationale.core",
     "internationale.network",
+    "internationale.treasury",
     "internationale.api",
 ]
 

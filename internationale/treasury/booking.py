@@ -1,0 +1,411 @@
+"""Booking transfers into the database through the ledger core.
+
+Only `treasury.actions` calls `book`. It locks the accounts a batch touches (row locks on
+PostgreSQL; SQLite's transactions are IMMEDIATE, so writers queue), loads their balances and
+the reservations and transfers the batch refers to into a `ledger.Ledger`, lets the core
+apply the batch with its rules, then writes the transfers, their entries, one audit event
+each and the new balances. A retried batch (same keys, same fields) writes nothing and
+returns the transfers booked the first time.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from internationale.core.models import AuditEvent
+from internationale.network.models import Member, Organization
+from internationale.treasury import ledger
+from internationale.treasury.models import (
+    Account,
+    Category,
+    Entry,
+    Fund,
+    Side,
+    Transfer,
+    TransferKind,
+    when,
+)
+
+AUDIT_VERB = "treasury.transfer"
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One transfer to book, with what the fund records beside the ledger's fields."""
+
+    transfer: ledger.Transfer
+    category: Category
+    organization: Organization | None = None
+    memo: str = ""
+    link: str = ""
+
+
+def as_core(row: Transfer, codes: dict[int, str]) -> ledger.Transfer:
+    """A stored transfer as the ledger core sees it."""
+    closing = row.kind in (TransferKind.POST_PENDING, TransferKind.VOID_PENDING)
+    return ledger.Transfer(
+        id=row.key,
+        debit="" if closing else codes[row.debit_id],
+        credit="" if closing else codes[row.credit_id],
+        amount=row.amount,
+        kind=ledger.Kind(row.kind),
+        pending_id=row.pending.key if row.pending_id and row.pending else "",
+        timeout_at=when(row.timeout_at) if row.timeout_at else None,
+        reverses=row.reverses.key if row.reverses_id and row.reverses else "",
+    )
+
+
+def account_spec(account: Account) -> ledger.Account:
+    return ledger.Account(
+        id=account.code,
+        currency=account.currency,
+        debits_must_not_exceed_credits=account.debits_must_not_exceed_credits,
+        credits_must_not_exceed_debits=account.credits_must_not_exceed_debits,
+    )
+
+
+def balance_of(account: Account) -> ledger.Balance:
+    return ledger.Balance(
+        debits_pending=account.debits_pending,
+        debits_posted=account.debits_posted,
+        credits_pending=account.credits_pending,
+        credits_posted=account.credits_posted,
+    )
+
+
+def book(
+    actor: Member | None,
+    fund: Fund,
+    groups: Sequence[Sequence[Posting]],
+    *,
+    now: datetime,
+    touch: Iterable[str] = (),
+) -> list[Transfer]:
+    """Book groups of linked postings (each group stands or falls alone within the batch,
+    and the batch as a whole is one transaction). Returns the stored transfers in order.
+
+    Reservations past their time on the accounts involved (and on those in `touch`) are
+    released first, each by a void transfer of category EXPIRY."""
+    postings = [posting for group in groups for posting in group]
+    keys = [p.transfer.id for p in postings]
+    if len(set(keys)) != len(keys):
+        raise ValidationError(_("Each transfer of a batch needs its own key."))
+    with transaction.atomic():
+        referenced = _referenced(fund, postings)
+        codes = _codes(postings, referenced) | set(touch)
+        due = list(
+            Transfer.objects.open_reservations()
+            .filter(fund=fund, timeout_at__lte=now, debit__code__in=codes)
+            .select_related("credit")
+        )
+        codes |= {row.credit.code for row in due}
+        accounts = {
+            a.code: a
+            for a in Account.objects.select_for_update()
+            .filter(fund=fund, code__in=codes)
+            .order_by("id")
+        }
+        missing = codes - accounts.keys()
+        if missing:
+            raise ValidationError(_("The fund has no account %(code)s.") % {"code": min(missing)})
+        existing = {
+            t.key: t
+            for t in Transfer.objects.filter(fund=fund, key__in=keys).select_related(
+                "pending", "reverses"
+            )
+        }
+        by_id = {a.pk: a.code for a in accounts.values()}
+        fresh_groups = _without_retries(groups, existing, by_id)
+        if not fresh_groups and not due:
+            return [existing[key] for key in keys]
+        core = _load(accounts, [*referenced.values(), *due])
+        expired_before = {k for k, s in core.pending.items() if s is ledger.PendingState.EXPIRED}
+        core.expire(now=when(now))
+        for group in fresh_groups:
+            try:
+                core.apply_linked([p.transfer for p in group], now=when(now))
+            except ledger.LedgerError as error:
+                raise ValidationError(refusal(error), code=error.code) from None
+        expiries = [
+            _expiry(core.transfers[key])
+            for key, state in core.pending.items()
+            if state is ledger.PendingState.EXPIRED and key not in expired_before
+        ]
+        fresh = expiries + [p for group in fresh_groups for p in group]
+        rows = _write(actor, fund, fresh, accounts, core, now=now)
+        _save_balances(accounts.values(), core)
+    stored = {**existing, **{row.key: row for row in rows}}
+    return [stored[key] for key in keys]
+
+
+def _referenced(fund: Fund, postings: Iterable[Posting]) -> dict[str, Transfer]:
+    """Reservations and reversed transfers the postings name, with their state."""
+    names = {p.transfer.pending_id for p in postings} | {p.transfer.reverses for p in postings}
+    names.discard("")
+    return {
+        t.key: t
+        for t in Transfer.objects.filter(fund=fund, key__in=names).select_related(
+            "pending", "debit", "credit"
+        )
+    }
+
+
+def _codes(postings: Iterable[Posting], referenced: dict[str, Transfer]) -> set[str]:
+    codes: set[str] = set()
+    for posting in postings:
+        transfer = posting.transfer
+        codes.update(c for c in (transfer.debit, transfer.credit) if c)
+        for name in (transfer.pending_id, transfer.reverses):
+            row = referenced.get(name)
+            if row is not None:
+                origin = row.pending if row.pending_id and row.pending else row
+                codes.update((origin.debit.code, origin.credit.code))
+    return codes
+
+
+def _without_retries(
+    groups: Sequence[Sequence[Posting]], existing: dict[str, Transfer], codes: dict[int, str]
+) -> list[Sequence[Posting]]:
+    fresh = []
+    for group in groups:
+        stored = [existing.get(p.transfer.id) for p in group]
+        if all(row is None for row in stored):
+            fresh.append(group)
+            continue
+        for posting, row in zip(group, stored, strict=True):
+            if row is None:
+                raise ValidationError(refusal(ledger.LedgerError("linked_partly_applied")))
+            if not _same(row, posting, codes):
+                raise ValidationError(
+                    refusal(ledger.LedgerError("exists_with_different_fields")),
+                    code="exists_with_different_fields",
+                )
+    return fresh
+
+
+def _same(row: Transfer, posting: Posting, codes: dict[int, str]) -> bool:
+    wanted = posting.transfer
+    closing = wanted.kind in (ledger.Kind.POST_PENDING, ledger.Kind.VOID_PENDING)
+    stored = as_core(row, codes)
+    if closing:
+        stored = ledger.Transfer(
+            id=stored.id,
+            debit=wanted.debit and codes.get(row.debit_id, ""),
+            credit=wanted.credit and codes.get(row.credit_id, ""),
+            amount=stored.amount,
+            kind=stored.kind,
+            pending_id=stored.pending_id,
+        )
+    return stored == wanted and row.category == posting.category
+
+
+def _load(accounts: dict[str, Account], known: list[Transfer]) -> ledger.Ledger:
+    """A core holding the locked accounts and the transfers the batch refers to, with their
+    state as it is now that the accounts are locked."""
+    core = ledger.Ledger()
+    for account in accounts.values():
+        core.open(account_spec(account))
+        core.balances[account.code] = balance_of(account)
+    codes = {a.pk: a.code for a in accounts.values()}
+    for row in known:
+        if row.debit_id not in codes or row.credit_id not in codes:
+            continue
+        core.transfers[row.key] = as_core(row, codes)
+        if row.kind == TransferKind.PENDING:
+            core.pending[row.key] = _state(row)
+        if row.kind in (TransferKind.POSTED, TransferKind.POST_PENDING):
+            reversal = Transfer.objects.filter(reverses=row).values_list("key", flat=True).first()
+            if reversal:
+                core.reversed_by[row.key] = reversal
+        if row.kind == TransferKind.POST_PENDING and row.pending is not None:
+            # A reversal of a paid-out reservation needs the reservation's accounts.
+            core.transfers[row.pending.key] = as_core(row.pending, codes)
+    return core
+
+
+def _state(row: Transfer) -> ledger.PendingState:
+    closing = Transfer.objects.filter(pending=row).values_list("kind", "category").first()
+    if closing is None:
+        return ledger.PendingState.OPEN
+    kind, category = closing
+    if category == Category.EXPIRY:
+        return ledger.PendingState.EXPIRED
+    if kind == TransferKind.POST_PENDING:
+        return ledger.PendingState.POSTED
+    return ledger.PendingState.VOIDED
+
+
+def _expiry(reservation: ledger.Transfer) -> Posting:
+    return Posting(
+        transfer=ledger.Transfer(
+            id=f"{reservation.id}:expired",
+            kind=ledger.Kind.VOID_PENDING,
+            pending_id=reservation.id,
+        ),
+        category=Category.EXPIRY,
+        memo="",
+    )
+
+
+def _write(
+    actor: Member | None,
+    fund: Fund,
+    postings: list[Posting],
+    accounts: dict[str, Account],
+    core: ledger.Ledger,
+    *,
+    now: datetime,
+) -> list[Transfer]:
+    rows: dict[str, Transfer] = {}
+    unsaved: list[Transfer] = []
+    saved: dict[str, Transfer] = {}
+    for posting in postings:
+        transfer = posting.transfer
+        reservation = core.transfers.get(transfer.pending_id) if transfer.pending_id else None
+        debit = accounts[reservation.debit if reservation else transfer.debit]
+        credit = accounts[reservation.credit if reservation else transfer.credit]
+        names = (transfer.pending_id, transfer.reverses)
+        if any(name in rows and name not in saved for name in names):
+            saved.update(_flush(unsaved))
+        row = Transfer(
+            fund=fund,
+            key=transfer.id,
+            kind=TransferKind(transfer.kind.value),
+            category=posting.category,
+            debit=debit,
+            credit=credit,
+            amount=transfer.amount,
+            timeout_at=(
+                datetime.fromtimestamp(transfer.timeout_at, tz=UTC)
+                if transfer.timeout_at is not None
+                else None
+            ),
+            link=posting.link,
+            organization=posting.organization,
+            memo=posting.memo[:300],
+            booked_at=now,
+            booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        row.pending_id = _pk_of(transfer.pending_id, rows, fund)
+        row.reverses_id = _pk_of(transfer.reverses, rows, fund)
+        rows[row.key] = row
+        unsaved.append(row)
+    saved.update(_flush(unsaved))
+    entries = []
+    for posting in postings:
+        row = rows[posting.transfer.id]
+        entries.extend(_entries(row, core))
+    Entry.objects.bulk_create(entries, batch_size=500)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=row.booked_by,
+                actor_label=str(row.booked_by) if row.booked_by else "system",
+                verb=AUDIT_VERB,
+                target_type=Transfer._meta.label_lower,
+                target_id=str(row.pk),
+                target_label=row.audit_label[:200],
+                data={
+                    "fund": fund.slug,
+                    "key": row.key,
+                    "kind": row.kind,
+                    "amount": row.amount,
+                    "currency": row.debit.currency,
+                },
+            )
+            for row in rows.values()
+        ],
+        batch_size=500,
+    )
+    return list(rows.values())
+
+
+def _flush(unsaved: list[Transfer]) -> dict[str, Transfer]:
+    if not unsaved:
+        return {}
+    Transfer.objects.bulk_create(unsaved, batch_size=500)
+    done = {row.key: row for row in unsaved}
+    unsaved.clear()
+    return done
+
+
+def _pk_of(key: str, rows: dict[str, Transfer], fund: Fund) -> int | None:
+    if not key:
+        return None
+    if key in rows:
+        return rows[key].pk
+    return Transfer.objects.filter(fund=fund, key=key).values_list("pk", flat=True).first()
+
+
+def _entries(row: Transfer, core: ledger.Ledger) -> list[Entry]:
+    """The entries of a transfer: two for a posted or reserved amount; a post or void also
+    releases its reservation with two negative pending entries."""
+    entries = []
+    if row.kind in (TransferKind.POST_PENDING, TransferKind.VOID_PENDING):
+        reserved = core.transfers[core.transfers[row.key].pending_id].amount
+        entries += [
+            Entry(transfer=row, account=row.debit, side=Side.DEBIT, pending=True, amount=-reserved),
+            Entry(
+                transfer=row, account=row.credit, side=Side.CREDIT, pending=True, amount=-reserved
+            ),
+        ]
+    if row.kind != TransferKind.VOID_PENDING:
+        pending = row.kind == TransferKind.PENDING
+        entries += [
+            Entry(
+                transfer=row, account=row.debit, side=Side.DEBIT, pending=pending, amount=row.amount
+            ),
+            Entry(
+                transfer=row,
+                account=row.credit,
+                side=Side.CREDIT,
+                pending=pending,
+                amount=row.amount,
+            ),
+        ]
+    return entries
+
+
+def _save_balances(accounts: Iterable[Account], core: ledger.Ledger) -> None:
+    changed = []
+    for account in accounts:
+        balance = core.balances[account.code]
+        if balance != balance_of(account):
+            account.debits_pending = balance.debits_pending
+            account.debits_posted = balance.debits_posted
+            account.credits_pending = balance.credits_pending
+            account.credits_posted = balance.credits_posted
+            changed.append(account)
+    Account.objects.bulk_update(
+        changed, ["debits_pending", "debits_posted", "credits_pending", "credits_posted"]
+    )
+
+
+def refusal(error: ledger.LedgerError) -> str:
+    """The ledger's refusal in the reader's words."""
+    messages = {
+        "exceeds_credits": _("The fund does not have that much available in this currency."),
+        "exceeds_debits": _("This account cannot receive more than it has given."),
+        "exists_with_different_fields": _(
+            "This key was already used for a different transfer; nothing was booked."
+        ),
+        "linked_partly_applied": _(
+            "Part of this exchange was booked before with the same key; nothing was booked."
+        ),
+        "pending_transfer_already_posted": _("This reservation was already paid out."),
+        "pending_transfer_already_voided": _("This reservation was already released."),
+        "pending_transfer_already_expired": _("This reservation has expired."),
+        "amount_must_be_positive": _("The amount must be more than zero."),
+        "amount_must_be_positive_and_within_pending": _(
+            "The amount paid out must be more than zero and at most the amount reserved."
+        ),
+        "transfer_already_reversed": _("This transfer was already corrected."),
+        "currencies_must_match": _("Both accounts of a transfer must hold the same currency."),
+    }
+    return messages.get(error.code, _("The ledger refused this transfer (%(code)s).")) % {
+        "code": error.code
+    }
