@@ -8,12 +8,20 @@ DEMO_ENV := INTERNATIONALE_DATA_DIR=$(CURDIR)/var INTERNATIONALE_HTTPS=false \
 
 .PHONY: demo test lint bench format clean system-deps
 
+# bean-check, which the tests run on the Beancount export, is GPL: it lives in a virtual
+# environment of its own and runs as a separate program, never imported by the app.
+BEAN_CHECK := .venv-beancount/bin/bean-check
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+$(BEAN_CHECK):
+	$(PYTHON) -m venv .venv-beancount
+	.venv-beancount/bin/pip install --quiet --disable-pip-version-check 'beancount>=3,<4'
 
 var/secret_key:
 	mkdir -p var
@@ -28,7 +36,7 @@ demo: $(STAMP) var/secret_key
 system-deps:
 	@scripts/system-deps
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(BEAN_CHECK)
 	scripts/run-tests
 
 lint: $(STAMP) system-deps
@@ -45,6 +53,7 @@ format: $(STAMP)
 
 bench: $(STAMP) system-deps
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/page_weight.py
+	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/ledger.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .venv-beancount var

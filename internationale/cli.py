@@ -6,6 +6,9 @@ internationale worker          run background tasks
 internationale check           check a production configuration (no warning allowed)
 internationale createnetwork   create a network and an invitation for its first organization
 internationale invite          make an invitation link
+internationale treasury ...    the fund: verify, export, status, open, pledge, contribute,
+                               import, request, vote, pay, release, report, handover
+                               (`internationale treasury --help`)
 internationale <command>       any other Django management command (migrate, ...)
 """
 
@@ -28,9 +31,11 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
         from internationale.core.tasks import clear_expired_sessions
+        from internationale.treasury.tasks import expire_reservations
 
-        # Housekeeping once per worker start; the task is idempotent.
+        # Housekeeping once per worker start; the tasks are idempotent.
         clear_expired_sessions.enqueue()
+        expire_reservations.enqueue()
     if command == "worker":
         argv = ["db_worker", *argv[1:]]
     elif command == "check":

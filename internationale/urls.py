@@ -30,5 +30,6 @@ admin.site.login = admin_login  # type: ignore[method-assign]
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("internationale.treasury.urls")),
     path("", include("internationale.network.urls")),
 ]

@@ -2,14 +2,17 @@ from ninja import NinjaAPI
 
 from internationale.api import errors
 from internationale.api.network import router as network_router
+from internationale.api.treasury import router as treasury_router
 
 api = NinjaAPI(
     title="Internationale API",
     version="1",
-    description="Networks, organizations and members of Internationale. Authenticate with a "
-    "personal token from your account page: `Authorization: Bearer <token>`.",
+    description="Networks, organizations, members and solidarity funds of Internationale. "
+    "Authenticate with a personal token from your account page: "
+    "`Authorization: Bearer <token>`.",
     urls_namespace="api",
     docs_url=None,
 )
 errors.install(api)
 api.add_router("/", network_router)
+api.add_router("/", treasury_router)

@@ -216,6 +216,9 @@ def network(request: HttpRequest, network: str) -> HttpResponse:
             "organizations": organizations,
             "is_member": is_member,
             "can_invite": access.is_coordinator_in_network(member, found),
+            # The treasury's fund of the network, if it has one (its reverse relation, so
+            # that the network does not import the treasury).
+            "fund": getattr(found, "fund", None) if is_member else None,
         },
     )
 

@@ -529,8 +529,9 @@ def record_contributions(
     """Record a batch of contributions in one transaction (all or none)."""
     _check_steward(actor, fund)
     now = timezone.now()
+    for organization in {r.organization.pk: r.organization for r in receipts}.values():
+        _check_in_network(organization, fund.network, field="organization")
     for receipt in receipts:
-        _check_in_network(receipt.organization, fund.network, field="organization")
         if receipt.pledge is not None and (
             receipt.pledge.fund_id != fund.pk
             or receipt.pledge.organization_id != receipt.organization.pk
@@ -541,10 +542,21 @@ def record_contributions(
             )
     with transaction.atomic():
         postings = []
+        # A batch names few accounts: look each up once, not once per receipt.
+        held_accounts: dict[str, Account] = {}
+        sources: dict[tuple[str, int], Account] = {}
         for receipt in receipts:
             currency = receipt.amount.currency
-            held = _held_account(fund, currency, held_by or receipt.organization, now=now)
-            source = _account(fund, AccountKind.CONTRIBUTIONS, currency, receipt.organization)
+            if currency not in held_accounts:
+                held_accounts[currency] = _held_account(
+                    fund, currency, held_by or receipt.organization, now=now
+                )
+            held = held_accounts[currency]
+            if (currency, receipt.organization.pk) not in sources:
+                sources[currency, receipt.organization.pk] = _account(
+                    fund, AccountKind.CONTRIBUTIONS, currency, receipt.organization
+                )
+            source = sources[currency, receipt.organization.pk]
             postings.append(
                 [
                     Posting(
@@ -602,6 +614,10 @@ def correct_transfer(actor: Member, *, transfer: Transfer, reason: str) -> Trans
         Category.CUSTODY,
     ):
         raise ValidationError(_("Only a contribution, exchange or custody move can be corrected."))
+    if Transfer.objects.filter(reverses=transfer).exists():
+        # The reversal's key is derived from the transfer's, so booking it again would be
+        # taken for a retry and answered with the first reversal: say so instead.
+        raise ValidationError(_("This transfer was already corrected."))
     with transaction.atomic():
         reversal = book(
             actor,
@@ -944,7 +960,7 @@ def resubmit_draw(actor: Member, *, draw: Draw, **changes: Any) -> Draw:
         draw.state = DrawState.REVIEW
         draw.round += 1
         draw.submitted_at = timezone.now()
-        draw.save()
+        draw.save(update_fields=[*fields, "state", "round", "submitted_at"])
         audit.record(actor, "draw.resubmit", draw, round=draw.round, amount=draw.amount)
     return draw
 
@@ -983,7 +999,7 @@ def vote_on_draw(
     if isinstance(strategy, bool) or not isinstance(strategy, int) or not 1 <= strategy <= 5:
         raise ValidationError({"strategy": _("Rate strategic importance from 1 to 5.")})
     with transaction.atomic():
-        draw = Draw.objects.select_for_update().select_related("fund").get(pk=draw.pk)
+        draw = Draw.objects.select_for_update(of=("self",)).select_related("fund").get(pk=draw.pk)
         if not is_steward(actor, draw.fund):
             raise ValidationError(_("Only the fund's serving stewards can do this."))
         if draw.organization_id in actor.organization_ids():
@@ -1034,8 +1050,7 @@ def _send_back(draw: Draw, *, now: datetime) -> None:
     draw.state = DrawState.RETURNED
     draw.decided_at = None
     draw.reservation = None
-    draw.round += 1
-    draw.save(update_fields=["state", "decided_at", "reservation", "round"])
+    draw.save(update_fields=["state", "decided_at", "reservation"])
     audit.record(None, "draw.send_back", draw, round=draw.round)
 
 
@@ -1081,7 +1096,9 @@ def pay_draw(actor: Member, *, draw: Draw, amount: str | int | None = None) -> D
     money = None if amount in (None, "") else _amount(amount, draw.currency)  # type: ignore[arg-type]
     with transaction.atomic():
         draw = (
-            Draw.objects.select_for_update().select_related("fund", "reservation").get(pk=draw.pk)
+            Draw.objects.select_for_update(of=("self",))
+            .select_related("fund", "reservation")
+            .get(pk=draw.pk)
         )
         if draw.state != DrawState.RESERVED or draw.reservation is None:
             raise ValidationError(_("Only an approved draw with money reserved can be paid."))
@@ -1104,7 +1121,9 @@ def release_draw(actor: Member, *, draw: Draw, reason: str) -> Draw:
     reason = _text(reason, field="reason", limit=2000, multiline=True)
     with transaction.atomic():
         draw = (
-            Draw.objects.select_for_update().select_related("fund", "reservation").get(pk=draw.pk)
+            Draw.objects.select_for_update(of=("self",))
+            .select_related("fund", "reservation")
+            .get(pk=draw.pk)
         )
         if draw.state != DrawState.RESERVED or draw.reservation is None:
             raise ValidationError(_("Only an approved draw with money reserved can be released."))

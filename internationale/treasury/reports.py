@@ -118,7 +118,8 @@ def period_starts(pledge: Pledge, *, until: date) -> list[date]:
     """The first day of each period of the pledge that has ended by `until`, from the
     calendar month (or quarter's first month) of its start, stopping at cancellation."""
     step = 1 if pledge.period == Period.MONTH else 3
-    start = date(pledge.starts_on.year, pledge.starts_on.month, 1)
+    first_month = (pledge.starts_on.month - 1) // step * step + 1
+    start = date(pledge.starts_on.year, first_month, 1)
     starts = []
     while True:
         months = start.month - 1 + step

@@ -1,6 +1,9 @@
+import importlib
 from argparse import ArgumentParser
+from types import ModuleType
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -40,6 +43,9 @@ class Command(LocalizedCommand):
             )
         else:
             accounts = load_demo()
+        for module in module_demos():
+            if not module.demo_exists():
+                module.load_demo()
         self.stdout.write("")
         self.stdout.write(
             _("Open %(url)s and log in with one of these display names.")
@@ -55,3 +61,23 @@ class Command(LocalizedCommand):
             self.stdout.write(
                 "  Marisol, Dee, Jamal, Leyla, Omar, Tunde, Ada, Bia, Caio, Shirin, Rafiq"
             )
+
+
+def module_demos() -> list[ModuleType]:
+    """The demos of the modules built on the network, in the order of INSTALLED_APPS.
+
+    A module adds a `demo.py` with `demo_exists()` and `load_demo()`, which builds on the
+    demo network (found by `network.demo.DEMO_NETWORK`) through the module's actions. Each is
+    loaded after the network's, in its own transaction, unless it is already there: a
+    database whose demo network predates a module gains that module's demo on the next run.
+    The network never imports the modules that depend on it; it only finds their demos."""
+    demos = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("internationale.") or config.name == "internationale.network":
+            continue
+        try:
+            demos.append(importlib.import_module(f"{config.name}.demo"))
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+    return demos
