@@ -83,16 +83,26 @@ def measure() -> dict[str, float]:
     held = Account.objects.get(fund=fund, kind=AccountKind.HELD)
     started = time.perf_counter()
     for batch in range(BATCHES):
-        raw_batch(connection, transaction, fund.pk, source.pk, held.pk, steward.pk, batch)
+        raw_batch(
+            connection, transaction, fund.pk, source.pk, held.pk, steward.pk, beta.pk, batch
+        )
     raw_seconds = time.perf_counter() - started
     postings = BATCH * BATCHES
     return {"action": postings / action_seconds, "raw": postings / raw_seconds}
 
 
 def raw_batch(
-    connection: Any, transaction: Any, fund: int, debit: int, credit: int, actor: int, batch: int
+    connection: Any,
+    transaction: Any,
+    fund: int,
+    debit: int,
+    credit: int,
+    actor: int,
+    organization: int,
+    batch: int,
 ) -> None:
-    """The same rows as one batch of the action layer, written with executemany."""
+    """The same rows as one batch of the action layer (transfers, their entries, the
+    contributions, the audit events), written with executemany."""
     from django.utils import timezone
 
     now = timezone.now()
@@ -120,6 +130,11 @@ def raw_batch(
                     (pk, credit, "credit", False, 100 + n),
                 )
             ],
+        )
+        cursor.executemany(
+            "INSERT INTO treasury_contribution (fund_id, organization_id, transfer_id,"
+            " received_on, note, recorded_by_id) VALUES (%s, %s, %s, %s, '', %s)",
+            [(fund, organization, pk, now.date(), actor) for pk in ids],
         )
         cursor.executemany(
             "INSERT INTO core_auditevent (occurred_at, actor_id, actor_label, verb, target_type,"

@@ -62,6 +62,7 @@ from internationale.treasury.models import (
     ProposalKind,
     ProposalState,
     Report,
+    Steward,
     Transfer,
 )
 
@@ -316,7 +317,13 @@ def export_ledger(request: HttpRequest, fund: str, format: str = "csv") -> HttpR
 # Draws --------------------------------------------------------------------------------------
 
 
-def _draw(member: Member, draw: Draw, *, steward: bool | None = None) -> dict[str, Any]:
+def _draw(
+    member: Member,
+    draw: Draw,
+    *,
+    steward: bool | None = None,
+    seats: list[Steward] | None = None,
+) -> dict[str, Any]:
     """The draw as `member` may read it. A list passes `steward` (whether the member serves
     the draw's fund), so that the stewards are looked up once, not once per draw."""
     today = timezone.localdate()
@@ -353,7 +360,7 @@ def _draw(member: Member, draw: Draw, *, steward: bool | None = None) -> dict[st
             "total": score.total,
             "computation": score.computation,
         },
-        "approvals_needed": actions.approvals_needed(draw),
+        "approvals_needed": actions.approvals_needed(draw, seats=seats),
         "votes": [
             {
                 "round": v.round,
@@ -378,7 +385,8 @@ def draw_queue(request: HttpRequest, fund: str) -> list[dict[str, Any]]:
     draws = [draw for draw, _score in queue]
     prefetch_related_objects(draws, "votes__steward")
     steward = actions.is_steward(member, found)
-    return [_draw(member, draw, steward=steward) for draw in draws]
+    seats = actions.serving_stewards(found)
+    return [_draw(member, draw, steward=steward, seats=seats) for draw in draws]
 
 
 @router.get("/treasury/draws/{draw}", response=DrawOut)

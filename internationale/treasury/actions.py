@@ -21,7 +21,7 @@ from internationale.core.money import Money, MoneyError, is_currency
 from internationale.network.actions import _text
 from internationale.network.models import Capability, Member, Membership, Network, Organization
 from internationale.treasury import ledger
-from internationale.treasury.booking import Posting, book
+from internationale.treasury.booking import Posting, book, insert_rows
 from internationale.treasury.models import (
     Account,
     AccountKind,
@@ -574,22 +574,25 @@ def record_contributions(
             )
         transfers = book(actor, fund, postings, now=now)
         known = {c.transfer_id: c for c in Contribution.objects.filter(transfer__in=transfers)}
-        contributions = []
+        fresh = []
         for receipt, transfer in zip(receipts, transfers, strict=True):
-            contribution = known.get(transfer.pk)
-            if contribution is None:
-                contribution = Contribution(
-                    fund=fund,
-                    organization=receipt.organization,
-                    pledge=receipt.pledge,
-                    transfer=transfer,
-                    received_on=receipt.received_on,
-                    note=receipt.note,
-                    recorded_by=actor,
+            earlier = known.get(transfer.pk)
+            if earlier is None:
+                fresh.append(
+                    (
+                        fund.pk,
+                        receipt.organization.pk,
+                        receipt.pledge.pk if receipt.pledge else None,
+                        transfer.pk,
+                        receipt.received_on,
+                        receipt.note,
+                        actor.pk if actor is not None else None,
+                    )
                 )
-            elif (contribution.pledge_id, contribution.received_on) != (
+            elif (earlier.pledge_id, earlier.received_on, earlier.note) != (
                 receipt.pledge.pk if receipt.pledge else None,
                 receipt.received_on,
+                receipt.note,
             ):
                 raise ValidationError(
                     {
@@ -599,8 +602,17 @@ def record_contributions(
                         )
                     }
                 )
-            contributions.append(contribution)
-        Contribution.objects.bulk_create([c for c in contributions if c.pk is None])
+        insert_rows(
+            Contribution,
+            ["fund", "organization", "pledge", "transfer", "received_on", "note", "recorded_by"],
+            fresh,
+        )
+        by_transfer = {
+            c.transfer_id: c for c in Contribution.objects.filter(transfer__in=transfers)
+        }
+        contributions = [by_transfer[transfer.pk] for transfer in transfers]
+        for contribution, transfer in zip(contributions, transfers, strict=True):
+            Contribution.transfer.field.set_cached_value(contribution, transfer)
     return contributions
 
 
@@ -852,6 +864,7 @@ def request_draw(
     """A coordinator of a member organization asks the fund for money."""
     _check_coordinator(actor, organization)
     _check_in_network(organization, fund.network, field="organization")
+    fund = Fund.objects.get(pk=fund.pk)  # the rules in force now, not a caller's copy
     fields = _draw_fields(
         fund,
         kind=kind,
@@ -953,8 +966,11 @@ def resubmit_draw(actor: Member, *, draw: Draw, **changes: Any) -> Draw:
         "evidence": draw.evidence,
         "emergency": draw.emergency,
     }
-    fields = _draw_fields(draw.fund, **{**current, **changes})
+    fields = _draw_fields(Fund.objects.get(pk=draw.fund_id), **{**current, **changes})
     with transaction.atomic():
+        draw = _locked(draw)
+        if draw.state != DrawState.RETURNED:
+            raise ValidationError(_("Only a request that was sent back can be submitted again."))
         for name, value in fields.items():
             setattr(draw, name, value)
         draw.state = DrawState.REVIEW
@@ -970,10 +986,19 @@ def withdraw_draw(actor: Member, *, draw: Draw) -> Draw:
     if draw.state not in (DrawState.REVIEW, DrawState.RETURNED):
         raise ValidationError(_("Only a request still in review can be withdrawn."))
     with transaction.atomic():
+        draw = _locked(draw)
+        if draw.state not in (DrawState.REVIEW, DrawState.RETURNED):
+            raise ValidationError(_("Only a request still in review can be withdrawn."))
         draw.state = DrawState.WITHDRAWN
         draw.save(update_fields=["state"])
         audit.record(actor, "draw.withdraw", draw)
     return draw
+
+
+def _locked(draw: Draw) -> Draw:
+    """The draw as it is now, locked until the transaction ends (on PostgreSQL; SQLite's
+    write transactions already run one at a time)."""
+    return Draw.objects.select_for_update(of=("self",)).select_related("fund").get(pk=draw.pk)
 
 
 def may_vote(member: Member | None, draw: Draw) -> bool:
@@ -1034,11 +1059,14 @@ def vote_on_draw(
     return draw
 
 
-def approvals_needed(draw: Draw) -> int:
-    fund = draw.fund
-    if draw.emergency:
-        return FAST_TRACK_APPROVALS
-    return fund.approvals_needed
+def approvals_needed(draw: Draw, *, seats: Sequence[Steward] | None = None) -> int:
+    """N approvals (two on the fast track), but never more than the serving stewards who
+    may vote on this draw, so a steward's recusal cannot block a request for good. Pass
+    `seats` (serving_stewards of the fund) when asking for many draws."""
+    wanted = FAST_TRACK_APPROVALS if draw.emergency else draw.fund.approvals_needed
+    seats = serving_stewards(draw.fund) if seats is None else seats
+    voters = sum(1 for seat in seats if draw.organization_id not in seat.member.organization_ids())
+    return max(1, min(wanted, voters))
 
 
 def _send_back(draw: Draw, *, now: datetime) -> None:
@@ -1167,6 +1195,7 @@ def report_on_draw(actor: Member, *, draw: Draw, text: str, spent: str | int) ->
     """A member of the receiving organization tells how the money was used."""
     if actor.membership_in(draw.organization) is None:
         raise ValidationError(_("Only members of the receiving organization can report."))
+    draw = Draw.objects.get(pk=draw.pk)
     if draw.state != DrawState.PAID:
         raise ValidationError(_("Only a paid draw is reported on."))
     text = _text(text, field="text", limit=10_000, multiline=True)

@@ -268,6 +268,7 @@ def _write(
     rows: dict[str, Transfer] = {}
     unsaved: list[Transfer] = []
     saved: dict[str, Transfer] = {}
+    booked_by = actor if getattr(actor, "is_authenticated", False) else None
     for posting in postings:
         transfer = posting.transfer
         reservation = core.transfers.get(transfer.pending_id) if transfer.pending_id else None
@@ -276,13 +277,14 @@ def _write(
         names = (transfer.pending_id, transfer.reverses)
         if any(name in rows and name not in saved for name in names):
             saved.update(_flush(unsaved))
+        # Ids, not instances: the related descriptors cost more than the rest of a row.
         row = Transfer(
-            fund=fund,
+            fund_id=fund.pk,
             key=transfer.id,
-            kind=TransferKind(transfer.kind.value),
+            kind=transfer.kind.value,
             category=posting.category,
-            debit=debit,
-            credit=credit,
+            debit_id=debit.pk,
+            credit_id=credit.pk,
             amount=transfer.amount,
             timeout_at=(
                 datetime.fromtimestamp(transfer.timeout_at, tz=UTC)
@@ -290,11 +292,12 @@ def _write(
                 else None
             ),
             link=posting.link,
-            organization=posting.organization,
+            organization_id=posting.organization.pk if posting.organization else None,
             memo=posting.memo[:300],
             booked_at=now,
-            booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+            booked_by_id=booked_by.pk if booked_by is not None else None,
         )
+        row.debit, row.credit = debit, credit
         row.pending_id = _pk_of(transfer.pending_id, rows, fund)
         row.reverses_id = _pk_of(transfer.reverses, rows, fund)
         rows[row.key] = row
@@ -306,9 +309,9 @@ def _write(
         # An expiry's reservation is in the core's transfers; the expiry itself is not.
         reserved = core.transfers[transfer.pending_id].amount if transfer.pending_id else 0
         entries.extend(_entries(rows[transfer.id], reserved=reserved))
-    _insert(Entry, ["transfer", "account", "side", "pending", "amount"], entries)
+    insert_rows(Entry, ["transfer", "account", "side", "pending", "amount"], entries)
     target_type = Transfer._meta.label_lower
-    _insert(
+    insert_rows(
         AuditEvent,
         [
             "occurred_at",
@@ -324,7 +327,7 @@ def _write(
             (
                 now,
                 row.booked_by_id,
-                str(row.booked_by) if row.booked_by else SYSTEM,
+                str(booked_by) if booked_by is not None else SYSTEM,
                 AUDIT_VERB,
                 target_type,
                 str(row.pk),
@@ -343,7 +346,7 @@ def _write(
     return list(rows.values())
 
 
-def _insert(model: type[Model], names: list[str], rows: list[tuple[Any, ...]]) -> None:
+def insert_rows(model: type[Model], names: list[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert plain rows with one executemany: what `bulk_create` writes, without building
     a model instance per row (the ledger writes three rows per posting, in batches)."""
     if not rows:
@@ -357,19 +360,78 @@ def _insert(model: type[Model], names: list[str], rows: list[tuple[Any, ...]]) -
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    prepare = [field.get_db_prep_save for field in fields]
+    # Integers, text, booleans and None go to every backend as they are; only the columns
+    # of other types (dates, JSON) are prepared, value by value.
+    prepared = [
+        (i, field.get_db_prep_save)
+        for i, field in enumerate(fields)
+        if field.get_internal_type() not in _PLAIN_TYPES
+    ]
+    values: list[Any] = rows
+    if prepared:
+        values = []
+        for row in rows:
+            items = list(row)
+            for i, prepare in prepared:
+                if items[i] is not None:
+                    items[i] = prepare(items[i], connection)
+            values.append(items)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [[p(value, connection) for p, value in zip(prepare, row, strict=True)] for row in rows],
-        )
+        cursor.executemany(sql, values)
+
+
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+TRANSFER_COLUMNS = [
+    "fund",
+    "key",
+    "kind",
+    "category",
+    "debit",
+    "credit",
+    "amount",
+    "pending",
+    "reverses",
+    "timeout_at",
+    "link",
+    "organization",
+    "memo",
+    "booked_at",
+    "booked_by",
+]
 
 
 def _flush(unsaved: list[Transfer]) -> dict[str, Transfer]:
+    """Insert the transfers, then read their ids back by key (one query)."""
     if not unsaved:
         return {}
-    Transfer.objects.bulk_create(unsaved, batch_size=500)
+    attnames = [
+        cast(Field[Any, Any], Transfer._meta.get_field(n)).attname for n in TRANSFER_COLUMNS
+    ]
+    insert_rows(
+        Transfer, TRANSFER_COLUMNS, [tuple(getattr(row, a) for a in attnames) for row in unsaved]
+    )
     done = {row.key: row for row in unsaved}
+    for key, pk in Transfer.objects.filter(fund_id=unsaved[0].fund_id, key__in=done).values_list(
+        "key", "pk"
+    ):
+        done[key].pk = pk
+        done[key]._state.adding = False
     unsaved.clear()
     return done
 

@@ -356,7 +356,7 @@ class Pledge(models.Model):
         ordering = ["organization__name", "-starts_on"]
 
     def __str__(self) -> str:
-        return f"{self.organization}: {self.basis_points / 100}% {self.period}"
+        return f"{self.organization}: {self.percent_text}% {self.period}"
 
     @property
     def audit_label(self) -> str:

@@ -46,6 +46,21 @@ class ReviewTests(FundTestCase):
         self.assertEqual(self.available(), Money(60_000, "USD"))
         self.assertEqual(self.pool().reserved, Money(40_000, "USD"))
 
+    def test_a_recused_steward_never_blocks_a_request(self) -> None:
+        actions.propose_rules(
+            self.steward, fund=self.fund, rules={"approvals_needed": 4}, reason="All of us."
+        )
+        actions.vote_on_proposal(
+            self.steward_b, proposal=self.fund.proposals.get(), choice="approve", reason=""
+        )
+        draw = self.request(10_000)  # Alpha's own steward may not vote on it
+        self.assertEqual(actions.approvals_needed(draw), 3)
+
+        draw = self.approve(draw, self.steward_b, self.steward_e)
+        self.assertEqual(draw.state, DrawState.REVIEW)
+        draw = self.approve(draw, self.steward_d)
+        self.assertEqual(draw.state, DrawState.RESERVED)
+
     def test_a_steward_of_the_requesting_organization_cannot_vote(self) -> None:
         draw = self.request(40_000)
         before = snapshot()
