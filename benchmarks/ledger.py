@@ -83,9 +83,7 @@ def measure() -> dict[str, float]:
     held = Account.objects.get(fund=fund, kind=AccountKind.HELD)
     started = time.perf_counter()
     for batch in range(BATCHES):
-        raw_batch(
-            connection, transaction, fund.pk, source.pk, held.pk, steward.pk, beta.pk, batch
-        )
+        raw_batch(connection, transaction, fund.pk, source.pk, held.pk, steward.pk, beta.pk, batch)
     raw_seconds = time.perf_counter() - started
     postings = BATCH * BATCHES
     return {"action": postings / action_seconds, "raw": postings / raw_seconds}

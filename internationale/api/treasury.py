@@ -55,7 +55,6 @@ from internationale.treasury.models import (
     Choice,
     Contribution,
     Draw,
-    DrawState,
     Fund,
     Pledge,
     Proposal,
@@ -257,24 +256,13 @@ def ledger(request: HttpRequest, fund: str, query: Query[LedgerQuery]) -> dict[s
     ).order_by("id")
     paginator = Paginator(transfers, per_page)
     page = paginator.get_page(query.page)
-    hidden = _blind_draw_keys(found)
+    hidden = access.blind_draw_keys(found)
     return {
         "count": paginator.count,
         "page": page.number,
         "pages": paginator.num_pages,
         "transfers": [_transfer(t, hidden=hidden) for t in page.object_list],
     }
-
-
-def _blind_draw_keys(fund: Fund) -> tuple[str, ...]:
-    """Key prefixes of the reservations of draws whose requester is hidden: a blind draw
-    that was reserved on the fast track, then objected to and sent back."""
-    return tuple(
-        f"draw:{pk}:"
-        for pk in fund.draws.filter(blind=True)
-        .exclude(state__in=[DrawState.RESERVED, DrawState.PAID, DrawState.RELEASED])
-        .values_list("pk", flat=True)
-    )
 
 
 def _transfer(transfer: Transfer, *, hidden: tuple[str, ...] = ()) -> dict[str, Any]:

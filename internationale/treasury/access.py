@@ -11,12 +11,14 @@ pledges, draws and reports. Two things are narrower:
 Anyone may read a fund's public summary once the stewards have chosen to publish it.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from internationale.network.models import Member
 from internationale.treasury.actions import is_steward
-from internationale.treasury.models import Draw, Fund, Pledge, Proposal, Transfer
+from internationale.treasury.models import Draw, DrawState, Fund, Pledge, Proposal, Transfer
 
 
 def is_fund_member(member: Member | None, fund: Fund) -> bool:
@@ -62,6 +64,28 @@ def can_read_narrative(member: Member | None, draw: Draw) -> bool:
 def shows_requester(member: Member | None, draw: Draw) -> bool:
     """Whether the reader may know which organization asked."""
     return not draw.blind or draw.is_decided or is_requester(member, draw)
+
+
+def blind_draw_keys(fund: Fund) -> tuple[str, ...]:
+    """Key prefixes of the transfers of blind draws back in review (reserved on the fast
+    track, then objected to and sent back): the ledger, its API and its exports leave their
+    organization out until the stewards decide again."""
+    return tuple(
+        f"draw:{pk}:"
+        for pk in fund.draws.filter(blind=True)
+        .exclude(state__in=[DrawState.RESERVED, DrawState.PAID, DrawState.RELEASED])
+        .values_list("pk", flat=True)
+    )
+
+
+def hide_blind_requesters(fund: Fund, transfers: Iterable[Transfer]) -> None:
+    """Blank, in memory, the organization of transfers `blind_draw_keys` names."""
+    hidden = blind_draw_keys(fund)
+    if not hidden:
+        return
+    for transfer in transfers:
+        if transfer.key.startswith(hidden):
+            transfer.organization = None
 
 
 def access_pledge(member: Member | None, pledge_id: int, *, for_write: bool = False) -> Pledge:

@@ -573,7 +573,8 @@ def record_contributions(
                 ]
             )
         transfers = book(actor, fund, postings, now=now)
-        known = {c.transfer_id: c for c in Contribution.objects.filter(transfer__in=transfers)}
+        retried = [t.pk for t in transfers if getattr(t, "retried", False)]
+        known = {c.transfer_id: c for c in Contribution.objects.filter(transfer__in=retried)}
         fresh = []
         for receipt, transfer in zip(receipts, transfers, strict=True):
             earlier = known.get(transfer.pk)

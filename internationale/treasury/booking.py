@@ -89,7 +89,8 @@ def book(
     touch: Iterable[str] = (),
 ) -> list[Transfer]:
     """Book groups of linked postings (each group stands or falls alone within the batch,
-    and the batch as a whole is one transaction). Returns the stored transfers in order.
+    and the batch as a whole is one transaction). Returns the stored transfers in order;
+    those booked by an earlier call (a retry) have `retried` set.
 
     Reservations past their time on the accounts involved (and on those in `touch`) are
     released first, each by a void transfer of category EXPIRY."""
@@ -124,6 +125,8 @@ def book(
         by_id = {a.pk: a.code for a in accounts.values()}
         fresh_groups = _without_retries(groups, existing, by_id)
         if not fresh_groups and not due:
+            for row in existing.values():
+                row.retried = True  # type: ignore[attr-defined]
             return [existing[key] for key in keys]
         core = _load(accounts, [*referenced.values(), *due])
         expired_before = {k for k, s in core.pending.items() if s is ledger.PendingState.EXPIRED}
@@ -141,6 +144,8 @@ def book(
         fresh = expiries + [p for group in fresh_groups for p in group]
         rows = _write(actor, fund, fresh, accounts, core, now=now)
         _save_balances(accounts.values(), core)
+    for row in existing.values():
+        row.retried = True  # type: ignore[attr-defined]
     stored = {**existing, **{row.key: row for row in rows}}
     return [stored[key] for key in keys]
 
@@ -277,25 +282,33 @@ def _write(
         names = (transfer.pending_id, transfer.reverses)
         if any(name in rows and name not in saved for name in names):
             saved.update(_flush(unsaved))
-        # Ids, not instances: the related descriptors cost more than the rest of a row.
-        row = Transfer(
-            fund_id=fund.pk,
-            key=transfer.id,
-            kind=transfer.kind.value,
-            category=posting.category,
-            debit_id=debit.pk,
-            credit_id=credit.pk,
-            amount=transfer.amount,
-            timeout_at=(
-                datetime.fromtimestamp(transfer.timeout_at, tz=UTC)
-                if transfer.timeout_at is not None
-                else None
+        # Positional values in the order of the model's columns: the quickest way to make
+        # an instance, and the same tuple is what the INSERT writes.
+        row = Transfer.from_db(
+            None,
+            _TRANSFER_FIELD_NAMES,
+            (
+                None,
+                fund.pk,
+                transfer.id,
+                transfer.kind.value,
+                posting.category.value,
+                debit.pk,
+                credit.pk,
+                transfer.amount,
+                None,
+                None,
+                (
+                    datetime.fromtimestamp(transfer.timeout_at, tz=UTC)
+                    if transfer.timeout_at is not None
+                    else None
+                ),
+                posting.link,
+                posting.organization.pk if posting.organization else None,
+                posting.memo[:300],
+                now,
+                booked_by.pk if booked_by is not None else None,
             ),
-            link=posting.link,
-            organization_id=posting.organization.pk if posting.organization else None,
-            memo=posting.memo[:300],
-            booked_at=now,
-            booked_by_id=booked_by.pk if booked_by is not None else None,
         )
         row.debit, row.credit = debit, credit
         row.pending_id = _pk_of(transfer.pending_id, rows, fund)
@@ -397,6 +410,15 @@ _PLAIN_TYPES = {
 }
 
 
+_TRANSFER_FOREIGN_KEYS = {
+    "fund",
+    "debit",
+    "credit",
+    "pending",
+    "reverses",
+    "organization",
+    "booked_by",
+}
 TRANSFER_COLUMNS = [
     "fund",
     "key",
@@ -416,13 +438,20 @@ TRANSFER_COLUMNS = [
 ]
 
 
+# The columns `_write` gives positionally, in the model's order (a test checks it).
+_TRANSFER_ATTNAMES = [
+    f"{name}_id" if name in _TRANSFER_FOREIGN_KEYS else name for name in TRANSFER_COLUMNS
+]
+
+
+_TRANSFER_FIELD_NAMES = ["id", *_TRANSFER_ATTNAMES]
+
+
 def _flush(unsaved: list[Transfer]) -> dict[str, Transfer]:
     """Insert the transfers, then read their ids back by key (one query)."""
     if not unsaved:
         return {}
-    attnames = [
-        cast(Field[Any, Any], Transfer._meta.get_field(n)).attname for n in TRANSFER_COLUMNS
-    ]
+    attnames = _TRANSFER_ATTNAMES
     insert_rows(
         Transfer, TRANSFER_COLUMNS, [tuple(getattr(row, a) for a in attnames) for row in unsaved]
     )

@@ -13,6 +13,7 @@ from datetime import UTC, date, timedelta
 from typing import TextIO
 
 from internationale.core.money import Money
+from internationale.treasury.access import hide_blind_requesters
 from internationale.treasury.models import Account, AccountKind, Fund, Transfer, TransferKind
 
 CSV_COLUMNS = [
@@ -41,11 +42,13 @@ _ROOTS = {
 
 
 def _transfers(fund: Fund) -> list[Transfer]:
-    return list(
+    transfers = list(
         Transfer.objects.filter(fund=fund)
         .select_related("debit", "credit", "organization", "pending", "reverses")
         .order_by("id")
     )
+    hide_blind_requesters(fund, transfers)
+    return transfers
 
 
 def write_csv(fund: Fund, out: TextIO) -> None:

@@ -34,6 +34,7 @@ from internationale.treasury.access import (
     access_proposal,
     access_public_summary,
     access_transfer,
+    hide_blind_requesters,
     shows_requester,
 )
 from internationale.treasury.forms import (
@@ -223,6 +224,7 @@ def ledger(request: HttpRequest, fund: str) -> HttpResponse:
     if at.isdigit():
         number = found.transfers.filter(id__gt=int(at)).count() // LEDGER_PAGE + 1
     page = paginator.get_page(number)
+    hide_blind_requesters(found, page.object_list)
     return render(
         request,
         "treasury/ledger.html",

@@ -1,6 +1,8 @@
 """The treasury API: the access matrix of every endpoint, money as exact decimal text,
 idempotent contributions, blind review, and the whole journey of a draw."""
 
+import csv
+import io
 import json
 from datetime import date
 from typing import Any
@@ -11,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from internationale.network import actions as network_actions
 from internationale.treasury import actions
+from internationale.treasury.export import write_csv
 from internationale.treasury.models import Contribution, Draw, DrawState, Pledge, Transfer
 from internationale.treasury.tests.world import TODAY, FundTestCase, frozen
 
@@ -486,6 +489,14 @@ class TreasuryApiDrawTests(TreasuryApiTestCase):
             t["organization"] for t in self.ok("member", "get", f"{self.base}/ledger")["transfers"]
         ]
         self.assertEqual(shown, ["beta-collective", None])
+        # The ledger's page and its exports leave it out the same way.
+        page = self.client_for(self.outsider).get(f"/funds/{self.fund.slug}/ledger/")
+        self.assertNotContains(page, "Alpha Union</bdi></td>")
+        self.assertContains(page, "Beta Collective</bdi></td>")
+        out = io.StringIO()
+        write_csv(self.fund, out)
+        rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+        self.assertEqual([r["organization"] for r in rows], ["Beta Collective", ""])
 
     def test_the_queue_is_by_score_and_its_queries_do_not_grow(self) -> None:
         self.request(10_000, needed_by=date(2025, 6, 1))

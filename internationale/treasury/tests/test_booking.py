@@ -307,3 +307,10 @@ class ExchangeTests(FundTestCase):
             )
         self.assertEqual(Transfer.objects.filter(category=Category.EXCHANGE).count(), 2)
         self.assertEqual(self.available(), Money(70_000, "USD"))
+
+
+def test_the_positional_columns_of_a_transfer_follow_the_model() -> None:
+    from internationale.treasury.booking import _TRANSFER_ATTNAMES
+    from internationale.treasury.models import Transfer
+
+    assert [f.attname for f in Transfer._meta.concrete_fields][1:] == _TRANSFER_ATTNAMES
