@@ -183,11 +183,15 @@ def report(base: str, display_name: str, password: str, started: float) -> int:
                 "href"
             )
             network = page.locator("main a[href^='/networks/']").first.get_attribute("href")
+            page.goto(network or "/")
+            fund = page.locator("main a[href^='/funds/']").first.get_attribute("href")
+            page.goto(fund or "/")
+            draw = page.locator("main a[href^='/draws/']").first.get_attribute("href")
             session = context.cookies()
             context.close()
-            if not organization or not network:
+            if not organization or not network or not fund or not draw:
                 raise SystemExit(
-                    "The demo coordinator's home page links no organization or network."
+                    "The demo coordinator's pages link no organization, network, fund or draw."
                 )
 
             shell = measure(browser, f"{base}/no-such-page/", cookies=[])
@@ -200,6 +204,10 @@ def report(base: str, display_name: str, password: str, started: float) -> int:
                 ("account", "/account/", session),
                 ("API tokens (htmx)", "/account/tokens/", session),
                 ("home (coordinator)", "/", session),
+                ("fund", fund, session),
+                ("fund ledger", f"{fund}ledger/", session),
+                ("draw request", draw, session),
+                ("new draw request", f"{fund}draws/new/", session),
             ]
             weights = [
                 (name, measure(browser, base + path, cookies=cookies))
