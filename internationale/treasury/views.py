@@ -142,6 +142,7 @@ def fund(request: HttpRequest, fund: str) -> HttpResponse:
             "stewards": stewards,
             "balances": reports.balances(found),
             "giving": reports.giving(found),
+            "outflows": reports.outflows(found),
             "pledges": reports.pledge_status(found, today=today),
             "queue": queue,
             "reports": reports.report_status(found, today=today),

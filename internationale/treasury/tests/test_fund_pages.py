@@ -367,6 +367,10 @@ class FundPageTests(FundTestCase):
             page = self.client_for(self.outsider).get(self.fund.get_absolute_url())
         self.assertContains(page, "overdue")
         self.assertContains(page, reverse("treasury:draw", args=[draw.pk]))
+        # What went out, by what it was for.
+        self.assertContains(page, "Money paid out")
+        self.assertContains(page, "strike hardship")
+        self.assertContains(page, "$100.00")
 
     def test_a_coordinator_makes_and_cancels_a_pledge(self) -> None:
         client = self.client_for(self.coordinator)
