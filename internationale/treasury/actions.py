@@ -575,21 +575,23 @@ def record_contributions(
         transfers = book(actor, fund, postings, now=now)
         retried = [t.pk for t in transfers if getattr(t, "retried", False)]
         known = {c.transfer_id: c for c in Contribution.objects.filter(transfer__in=retried)}
-        fresh = []
+        # New rows in the model's column order: one INSERT, and instances without a query.
+        fields = Contribution._meta.concrete_fields
+        attnames = [f.attname for f in fields]
+        fresh: list[tuple[Any, ...]] = []
         for receipt, transfer in zip(receipts, transfers, strict=True):
             earlier = known.get(transfer.pk)
             if earlier is None:
-                fresh.append(
-                    (
-                        fund.pk,
-                        receipt.organization.pk,
-                        receipt.pledge.pk if receipt.pledge else None,
-                        transfer.pk,
-                        receipt.received_on,
-                        receipt.note,
-                        actor.pk if actor is not None else None,
-                    )
-                )
+                values = {
+                    "fund_id": fund.pk,
+                    "organization_id": receipt.organization.pk,
+                    "pledge_id": receipt.pledge.pk if receipt.pledge else None,
+                    "transfer_id": transfer.pk,
+                    "received_on": receipt.received_on,
+                    "note": receipt.note,
+                    "recorded_by_id": actor.pk if actor is not None else None,
+                }
+                fresh.append(tuple(values[name] for name in attnames[1:]))
             elif (earlier.pledge_id, earlier.received_on, earlier.note) != (
                 receipt.pledge.pk if receipt.pledge else None,
                 receipt.received_on,
@@ -603,15 +605,17 @@ def record_contributions(
                         )
                     }
                 )
-        insert_rows(
-            Contribution,
-            ["fund", "organization", "pledge", "transfer", "received_on", "note", "recorded_by"],
-            fresh,
+        insert_rows(Contribution, [f.name for f in fields[1:]], fresh)
+        ids = dict(
+            Contribution.objects.filter(transfer__in=[t.pk for t in transfers]).values_list(
+                "transfer_id", "pk"
+            )
         )
-        by_transfer = {
-            c.transfer_id: c for c in Contribution.objects.filter(transfer__in=transfers)
+        at = attnames.index("transfer_id") - 1
+        made = {
+            row[at]: Contribution.from_db(None, attnames, (ids[row[at]], *row)) for row in fresh
         }
-        contributions = [by_transfer[transfer.pk] for transfer in transfers]
+        contributions = [made.get(t.pk) or known[t.pk] for t in transfers]
         for contribution, transfer in zip(contributions, transfers, strict=True):
             Contribution.transfer.field.set_cached_value(contribution, transfer)
     return contributions

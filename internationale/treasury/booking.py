@@ -116,9 +116,11 @@ def book(
         missing = codes - accounts.keys()
         if missing:
             raise ValidationError(_("The fund has no account %(code)s.") % {"code": min(missing)})
+        # Most batches are new: look for their keys cheaply, and load only those found.
+        found = list(Transfer.objects.filter(fund=fund, key__in=keys).values_list("key", flat=True))
         existing = {
             t.key: t
-            for t in Transfer.objects.filter(fund=fund, key__in=keys).select_related(
+            for t in Transfer.objects.filter(fund=fund, key__in=found).select_related(
                 "pending", "reverses"
             )
         }
