@@ -348,7 +348,9 @@ def _draw(
             "total": score.total,
             "computation": score.computation,
         },
-        "approvals_needed": actions.approvals_needed(draw, seats=seats),
+        "approvals_needed": actions.approvals_shown(
+            draw, requester_shown=access.shows_requester(member, draw), seats=seats
+        ),
         "votes": [
             {
                 "round": v.round,

@@ -5,13 +5,14 @@ ValidationError with a translated message when the input is wrong, having writte
 Money moves only through `booking.book`, which applies the ledger core's rules.
 """
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ from internationale.treasury.models import (
     Term,
     TermState,
     Transfer,
+    TransferKind,
     when,
 )
 
@@ -91,8 +93,8 @@ def open_fund(
         term = Term.objects.create(
             fund=fund,
             state=TermState.SERVING,
-            starts_on=now.date(),
-            ends_on=now.date() + timedelta(days=fund.steward_term_days),
+            starts_on=timezone.localdate(now),
+            ends_on=timezone.localdate(now) + timedelta(days=fund.steward_term_days),
         )
         Steward.objects.bulk_create(
             [Steward(term=term, member=m, organization=o) for m, o in seats]
@@ -437,6 +439,9 @@ def cancel_pledge(actor: Member | None, *, pledge: Pledge, on: date | None = Non
     _check_coordinator(actor, pledge.organization)
     if pledge.cancelled_on is not None:
         raise ValidationError(_("This pledge is already cancelled."))
+    if actor is not None and on is not None and on < timezone.localdate():
+        # Periods that have passed stay expected: a cancellation cannot erase arrears.
+        raise ValidationError({"on": _("A pledge can be cancelled from today on, not before.")})
     with transaction.atomic():
         pledge.cancelled_on = on or timezone.localdate()
         pledge.save(update_fields=["cancelled_on"])
@@ -541,6 +546,13 @@ def record_contributions(
                 {"pledge": _("Choose a pledge of this organization in this currency.")}
             )
     with transaction.atomic():
+        # A retry keeps the accounts of its first booking, even if custody moved since.
+        booked = {
+            key: (debit, credit)
+            for key, debit, credit in Transfer.objects.filter(
+                fund=fund, key__in=[f"contribution:{r.key}" for r in receipts]
+            ).values_list("key", "debit__code", "credit__code")
+        }
         postings = []
         # A batch names few accounts: look each up once, not once per receipt.
         held_accounts: dict[str, Account] = {}
@@ -562,8 +574,8 @@ def record_contributions(
                     Posting(
                         transfer=ledger.Transfer(
                             id=f"contribution:{receipt.key}",
-                            debit=source.code,
-                            credit=held.code,
+                            debit=booked.get(f"contribution:{receipt.key}", (source.code,))[0],
+                            credit=booked.get(f"contribution:{receipt.key}", ("", held.code))[1],
                             amount=receipt.amount.minor,
                         ),
                         category=Category.CONTRIBUTION,
@@ -592,7 +604,13 @@ def record_contributions(
                     "recorded_by_id": actor.pk if actor is not None else None,
                 }
                 fresh.append(tuple(values[name] for name in attnames[1:]))
-            elif (earlier.pledge_id, earlier.received_on, earlier.note) != (
+            elif (
+                earlier.organization_id,
+                earlier.pledge_id,
+                earlier.received_on,
+                earlier.note,
+            ) != (
+                receipt.organization.pk,
                 receipt.pledge.pk if receipt.pledge else None,
                 receipt.received_on,
                 receipt.note,
@@ -621,44 +639,54 @@ def record_contributions(
     return contributions
 
 
+CORRECTABLE = (Category.CONTRIBUTION, Category.EXCHANGE)
+
+
 def correct_transfer(actor: Member, *, transfer: Transfer, reason: str) -> Transfer:
-    """Undo a posted transfer with its reversal (entries are never changed)."""
+    """Undo a posted contribution or exchange with its reversal (entries are never
+    changed). An exchange is undone whole: both legs are reversed together. A custody move
+    is undone by moving custody back, so that no money stays with a former holder."""
     _check_steward(actor, transfer.fund)
     reason = _text(reason, field="reason", limit=300)
-    if transfer.kind not in ("posted",) or transfer.category not in (
-        Category.CONTRIBUTION,
-        Category.EXCHANGE,
-        Category.CUSTODY,
-    ):
-        raise ValidationError(_("Only a contribution, exchange or custody move can be corrected."))
-    if Transfer.objects.filter(reverses=transfer).exists():
+    if transfer.kind != TransferKind.POSTED or transfer.category not in CORRECTABLE:
+        raise ValidationError(_("Only a contribution or an exchange can be corrected."))
+    legs = [transfer]
+    if transfer.category == Category.EXCHANGE and transfer.link:
+        legs = list(
+            Transfer.objects.filter(fund=transfer.fund_id, link=transfer.link)
+            .select_related("debit", "credit", "organization")
+            .order_by("id")
+        )
+    if Transfer.objects.filter(reverses__in=legs).exists():
         # The reversal's key is derived from the transfer's, so booking it again would be
         # taken for a retry and answered with the first reversal: say so instead.
         raise ValidationError(_("This transfer was already corrected."))
     with transaction.atomic():
-        reversal = book(
+        reversals = book(
             actor,
             transfer.fund,
             [
                 [
                     Posting(
                         transfer=ledger.Transfer(
-                            id=f"{transfer.key}:reversal",
-                            debit=transfer.credit.code,
-                            credit=transfer.debit.code,
-                            amount=transfer.amount,
-                            reverses=transfer.key,
+                            id=f"{leg.key}:reversal",
+                            debit=leg.credit.code,
+                            credit=leg.debit.code,
+                            amount=leg.amount,
+                            reverses=leg.key,
                         ),
                         category=Category.CORRECTION,
-                        organization=transfer.organization,
+                        organization=leg.organization,
                         memo=reason,
+                        link=f"{leg.link}:reversal" if leg.link else "",
                     )
+                    for leg in legs
                 ]
             ],
             now=timezone.now(),
-        )[0]
+        )
         audit.record(actor, "transfer.correct", transfer, reason=reason)
-    return reversal
+    return next(r for r, leg in zip(reversals, legs, strict=True) if leg.pk == transfer.pk)
 
 
 def exchange_currency(
@@ -679,7 +707,27 @@ def exchange_currency(
     if sold.minor <= 0 or bought.minor <= 0:
         raise ValidationError(_("The amount must be more than zero."))
     now = timezone.now()
+    link = f"exchange:{key}"
     with transaction.atomic():
+        earlier = list(
+            Transfer.objects.filter(fund=fund, link=link).select_related("debit").order_by("id")
+        )
+        if earlier:
+            # A retry: the same exchange again returns the first booking, whoever holds the
+            # money now; another exchange under the same key is refused.
+            if [(t.amount, t.debit.currency) for t in earlier] != [
+                (sold.minor, sold.currency),
+                (bought.minor, bought.currency),
+            ]:
+                raise ValidationError(
+                    {
+                        "key": _(
+                            "This key was already used for a different transfer; "
+                            "nothing was booked."
+                        )
+                    }
+                )
+            return earlier
         source = _custodian_account(fund, sold.currency)
         if source is None or source.organization is None:
             raise ValidationError(
@@ -697,27 +745,28 @@ def exchange_currency(
             sold=sold.minor,
             bought=bought.minor,
         )
-        link = f"exchange:{key}"
         transfers = book(
             actor,
             fund,
             [
+                *_gathered(fund, sold.currency, source),
                 [
                     Posting(transfer=leg, category=Category.EXCHANGE, memo=note, link=link)
                     for leg in legs
-                ]
+                ],
             ],
             now=now,
         )
-    return transfers
+    return transfers[-2:]
 
 
 def move_custody(
     actor: Member, *, fund: Fund, currency: str, organization: Organization
 ) -> Custody:
-    """Hand a currency's money to another organization to hold. The available balance moves
-    by an internal transfer between the two holding accounts (totals do not change); money
-    reserved for approved draws stays where it is until paid or released."""
+    """Hand a currency's money to another organization to hold. What is available moves by
+    internal transfers between holding accounts (totals do not change); money reserved for
+    approved draws stays where it is until paid or released, and whatever a release gives
+    back there is gathered to the custodian when it is next needed."""
     _check_steward(actor, fund)
     currency = _currency(currency)
     _check_in_network(organization, fund.network, field="organization")
@@ -728,29 +777,10 @@ def move_custody(
             raise ValidationError(_("The fund holds no %(currency)s.") % {"currency": currency})
         if current.organization_id == organization.pk:
             raise ValidationError({"organization": _("This organization holds it already.")})
-        source = _account(fund, AccountKind.HELD, currency, current.organization)
         target = _account(fund, AccountKind.HELD, currency, organization)
-        source.refresh_from_db()
-        if source.available.minor > 0:
-            book(
-                actor,
-                fund,
-                [
-                    [
-                        Posting(
-                            transfer=ledger.Transfer(
-                                id=f"custody:{currency}:{when(now)}:{organization.slug}",
-                                debit=source.code,
-                                credit=target.code,
-                                amount=source.available.minor,
-                            ),
-                            category=Category.CUSTODY,
-                            organization=organization,
-                        )
-                    ]
-                ],
-                now=now,
-            )
+        moves = _gathered(fund, currency, target)
+        if moves:
+            book(actor, fund, moves, now=now)
         current.current = False
         current.save(update_fields=["current"])
         custody = Custody.objects.create(
@@ -791,8 +821,43 @@ def _account(
     return account
 
 
+def _gathered(fund: Fund, currency: str, custodian: Account) -> list[list[Posting]]:
+    """Transfers that bring to `custodian` what former holders of the currency still have
+    available (money a reservation made before a change of custody gave back), so that all
+    of it can be drawn. The accounts are locked before their balances are read."""
+    others = (
+        Account.objects.select_for_update()
+        .filter(fund=fund, kind=AccountKind.HELD, currency=currency)
+        .exclude(pk=custodian.pk)
+        .order_by("id")
+    )
+    return [
+        [
+            Posting(
+                transfer=ledger.Transfer(
+                    id=f"custody:{currency}:{uuid.uuid4().hex}",
+                    debit=account.code,
+                    credit=custodian.code,
+                    amount=account.available.minor,
+                ),
+                category=Category.CUSTODY,
+                organization=custodian.organization,
+            )
+        ]
+        for account in others
+        if account.available.minor > 0
+    ]
+
+
 def _custodian_account(fund: Fund, currency: str) -> Account | None:
-    custody = fund.custodies.filter(currency=currency, current=True).first()
+    """The holding account of the currency's custodian; its custody row stays locked to the
+    end of the transaction, so that custody cannot move under a booking."""
+    custody = (
+        fund.custodies.select_for_update(of=("self",))
+        .filter(currency=currency, current=True)
+        .select_related("organization")
+        .first()
+    )
     if custody is None:
         return None
     return _account(fund, AccountKind.HELD, currency, custody.organization)
@@ -805,7 +870,14 @@ def _held_account(fund: Fund, currency: str, fallback: Organization, *, now: dat
     if account is not None:
         return account
     _check_in_network(fallback, fund.network, field="held_by")
-    Custody.objects.create(fund=fund, currency=currency, organization=fallback, since=now)
+    try:
+        with transaction.atomic():
+            Custody.objects.create(fund=fund, currency=currency, organization=fallback, since=now)
+    except IntegrityError:
+        # Another booking gave the currency its first holder at the same moment.
+        account = _custodian_account(fund, currency)
+        assert account is not None
+        return account
     return _account(fund, AccountKind.HELD, currency, fallback)
 
 
@@ -1064,6 +1136,18 @@ def vote_on_draw(
     return draw
 
 
+def approvals_shown(
+    draw: Draw, *, requester_shown: bool, seats: Sequence[Steward] | None = None
+) -> int:
+    """The approvals a reader is told a draw needs. While blind review hides who asked, the
+    count leaves recusals out: how many stewards may not vote would tell whose it is."""
+    if requester_shown:
+        return approvals_needed(draw, seats=seats)
+    seats = serving_stewards(draw.fund) if seats is None else seats
+    wanted = FAST_TRACK_APPROVALS if draw.emergency else draw.fund.approvals_needed
+    return max(1, min(wanted, len(seats)))
+
+
 def approvals_needed(draw: Draw, *, seats: Sequence[Steward] | None = None) -> int:
     """N approvals (two on the fast track), but never more than the serving stewards who
     may vote on this draw, so a steward's recusal cannot block a request for good. Pass
@@ -1078,7 +1162,12 @@ def _send_back(draw: Draw, *, now: datetime) -> None:
     if draw.state == DrawState.PAID:
         audit.record(None, "draw.objected_after_payment", draw)
         return
-    if draw.state == DrawState.RESERVED and draw.reservation is not None:
+    reservation = draw.reservation
+    if (
+        draw.state == DrawState.RESERVED
+        and reservation is not None
+        and not Transfer.objects.filter(pending=reservation).exists()
+    ):
         _close_reservation(None, draw, amount=None, now=now)
     draw.state = DrawState.RETURNED
     draw.decided_at = None
@@ -1098,6 +1187,7 @@ def _reserve(actor: Member | None, draw: Draw, *, now: datetime) -> None:
         actor,
         fund,
         [
+            *_gathered(fund, draw.currency, held),
             [
                 Posting(
                     transfer=ledger.Transfer(
@@ -1111,10 +1201,10 @@ def _reserve(actor: Member | None, draw: Draw, *, now: datetime) -> None:
                     category=Category.DRAW,
                     organization=draw.organization,
                 )
-            ]
+            ],
         ],
         now=now,
-    )[0]
+    )[-1]
     draw.state = DrawState.RESERVED
     draw.decided_at = now
     draw.reservation = reservation
@@ -1142,7 +1232,7 @@ def pay_draw(actor: Member, *, draw: Draw, amount: str | int | None = None) -> D
         draw.state = DrawState.PAID
         draw.payment = payment
         draw.paid_amount = payment.amount
-        draw.report_due = now.date() + timedelta(days=draw.fund.report_days)
+        draw.report_due = timezone.localdate(now) + timedelta(days=draw.fund.report_days)
         draw.save(update_fields=["state", "payment", "paid_amount", "report_due"])
         audit.record(actor, "draw.pay", draw, amount=payment.amount)
     return draw

@@ -291,7 +291,9 @@ def _page(
         "unrated": criteria.UNRATED_STRATEGY,
         "ratings": [v.strategy for v in current],
         "approvals": sum(1 for v in current if v.choice == Choice.APPROVE),
-        "approvals_needed": actions.approvals_needed(draw),
+        "approvals_needed": actions.approvals_shown(
+            draw, requester_shown=access.shows_requester(member, draw)
+        ),
         "votes": current,
         "earlier_rounds": sorted(rounds.items(), reverse=True),
         "voted": voted,

@@ -9,6 +9,7 @@ closes the file, so `bean-check` re-checks the totals on its own.
 """
 
 import csv
+import re
 from datetime import UTC, date, timedelta
 from typing import TextIO
 
@@ -79,7 +80,9 @@ def write_csv(fund: Fund, out: TextIO) -> None:
 def beancount_account(account: Account) -> str:
     """'held:alpha-union:USD' → 'Assets:Held:Alpha-Union:USD'."""
     parts = account.code.split(":")[1:]
-    named = ["-".join(word[:1].upper() + word[1:] for word in part.split("-")) for part in parts]
+    # A component is letters, digits and dashes, starting with a capital or a digit.
+    words = [[w for w in re.split(r"[^A-Za-z0-9]+", part) if w] or ["X"] for part in parts]
+    named = ["-".join(word[:1].upper() + word[1:] for word in part) for part in words]
     return ":".join([_ROOTS[AccountKind(account.kind)], *named])
 
 

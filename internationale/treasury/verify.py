@@ -17,6 +17,7 @@ from internationale.treasury import ledger
 from internationale.treasury.booking import AUDIT_VERB, account_spec, as_core, balance_of
 from internationale.treasury.models import (
     Account,
+    Category,
     Contribution,
     Draw,
     DrawState,
@@ -125,18 +126,58 @@ def _audit_trail(fund: Fund, transfers: list[Transfer]) -> list[str]:
 def _records(fund: Fund) -> list[str]:
     """The fund's records agree with the ledger."""
     problems = []
-    for contribution in Contribution.objects.filter(fund=fund).select_related("transfer"):
-        if contribution.transfer.category != "contribution":
+    for contribution in Contribution.objects.filter(fund=fund).select_related("transfer__debit"):
+        transfer = contribution.transfer
+        if transfer.category != Category.CONTRIBUTION:
             problems.append(f"contribution {contribution.pk}: booked as another category")
+        if (
+            contribution.organization_id
+            not in (
+                transfer.organization_id,
+                None,
+            )
+            or transfer.debit.organization_id != contribution.organization_id
+        ):
+            problems.append(f"contribution {contribution.pk}: booked for another organization")
+    closings = {
+        t.pending_id: t
+        for t in Transfer.objects.filter(fund=fund, pending__isnull=False).only(
+            "pending_id", "kind", "category"
+        )
+    }
     for draw in Draw.objects.filter(fund=fund).select_related("reservation", "payment"):
+        reservation, closing = draw.reservation, closings.get(draw.reservation_id)
+        if reservation is not None and reservation.amount != draw.amount:
+            problems.append(f"draw {draw.pk}: reserved another amount than asked")
+        if draw.state == DrawState.RESERVED:
+            if reservation is None:
+                problems.append(f"draw {draw.pk}: approved without a reservation")
+            elif closing is not None and closing.category != Category.EXPIRY:
+                problems.append(f"draw {draw.pk}: approved, but its reservation was closed")
+        if draw.state == DrawState.RELEASED and (
+            reservation is None or closing is None or closing.kind != TransferKind.VOID_PENDING
+        ):
+            problems.append(f"draw {draw.pk}: released, but its reservation was not")
         if draw.state == DrawState.PAID:
             payment = draw.payment
             if payment is None or payment.amount != draw.paid_amount:
                 problems.append(f"draw {draw.pk}: paid amount differs from its payment")
+            elif payment.pending_id != draw.reservation_id:
+                problems.append(f"draw {draw.pk}: paid from another reservation")
             elif payment.amount > draw.amount:
                 problems.append(f"draw {draw.pk}: paid more than was asked")
-        if draw.state == DrawState.RESERVED and draw.reservation is None:
-            problems.append(f"draw {draw.pk}: approved without a reservation")
+    legs: dict[str, list[Transfer]] = defaultdict(list)
+    for transfer in Transfer.objects.filter(fund=fund, category=Category.EXCHANGE):
+        legs[transfer.link].append(transfer)
+    reversed_ids = set(
+        Transfer.objects.filter(fund=fund, reverses__isnull=False).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    for link, pair in legs.items():
+        undone = {t.pk in reversed_ids for t in pair}
+        if len(pair) != 2 or len(undone) != 1:
+            problems.append(f"{link}: an exchange must have two legs, both standing or undone")
     return problems
 
 

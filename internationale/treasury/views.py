@@ -51,7 +51,6 @@ from internationale.treasury.forms import (
     new_key,
 )
 from internationale.treasury.models import (
-    Category,
     DrawState,
     Fund,
     ProposalKind,
@@ -63,7 +62,7 @@ from internationale.treasury.models import (
 from internationale.treasury.templatetags.treasury import minor_money
 
 LEDGER_PAGE = 100
-CORRECTABLE = (Category.CONTRIBUTION, Category.EXCHANGE, Category.CUSTODY)
+CORRECTABLE = actions.CORRECTABLE
 
 
 def _organizations(fund: Fund) -> QuerySet[Organization]:

@@ -12,7 +12,7 @@ from tempfile import TemporaryDirectory
 from internationale.core.money import Money
 from internationale.treasury import actions, export
 from internationale.treasury.models import Transfer
-from internationale.treasury.tests.world import FundTestCase, frozen
+from internationale.treasury.tests.world import FundTestCase, add_organization, frozen
 
 ROOT = Path(__file__).resolve().parents[3]
 BEAN_CHECK = ROOT / ".venv-beancount" / "bin" / "bean-check"
@@ -24,6 +24,11 @@ class BeancountTests(FundTestCase):
         self.contribute(250_000, key="usd-1")
         self.contribute(120_050, key="usd-2", organization=self.epsilon, note='A "quoted" note')
         self.contribute(80_000, key="brl-1", currency="BRL")
+        # Slugs keep underscores, which Beancount's account names do not allow.
+        underscored = add_organization(
+            self.network, name="Workers_United Local 9", country="GB", coordinator="Coord W"
+        )
+        self.contribute(5_000, key="usd-3", organization=underscored)
         mistaken = self.contribute(1_000, key="usd-typo")
         actions.correct_transfer(self.steward, transfer=mistaken.transfer, reason="Typed twice.")
         actions.exchange_currency(
@@ -56,3 +61,4 @@ class BeancountTests(FundTestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr + text)
         self.assertIn("balance Assets:Held:Alpha-Union:EUR  461.23 EUR", text)
         self.assertIn("reserved 300.00 USD", text)
+        self.assertIn("Income:Contributions:Workers-United-Local-9:USD", text)

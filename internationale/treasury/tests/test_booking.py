@@ -251,7 +251,9 @@ class CorrectionTests(FundTestCase):
     def test_it_corrects_only_money_that_came_in_or_moved(self) -> None:
         self.contribute(10_000, key="c1")
         draw = self.approve(self.request(8_000), self.steward_b, self.steward_e)
-        with self.assertRaisesMessage(ValidationError, "Only a contribution, exchange or custody"):
+        with self.assertRaisesMessage(
+            ValidationError, "Only a contribution or an exchange can be corrected."
+        ):
             actions.correct_transfer(self.steward, transfer=draw.reservation, reason="No")
 
 
