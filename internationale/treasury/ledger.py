@@ -88,6 +88,13 @@ class Transfer:
 
 
 @dataclass
+class _Undo:
+    balances: dict[str, Balance]
+    order_length: int
+    pending: dict[str, PendingState]
+
+
+@dataclass
 class Ledger:
     accounts: dict[str, Account] = field(default_factory=dict)
     balances: dict[str, Balance] = field(default_factory=dict)
@@ -121,12 +128,12 @@ class Ledger:
         if any(r is not None for r in retried):
             raise LedgerError("linked_partly_applied", transfers[0].id)
         self.expire(now=now)
-        saved = self._snapshot([t for t in transfers])
+        saved = self._snapshot(transfers)
         try:
             for transfer in transfers:
                 self._apply_one(transfer)
         except LedgerError:
-            self._restore(saved)
+            self._restore(saved, transfers)
             raise
         return list(transfers)
 
@@ -252,22 +259,39 @@ class Ledger:
             ):
                 raise LedgerError("exceeds_debits", transfer.id)
 
-    def _snapshot(self, transfers: list[Transfer]) -> tuple[object, ...]:
-        return (
-            {k: replace(v) for k, v in self.balances.items()},
-            dict(self.transfers),
-            list(self.order),
-            dict(self.pending),
-            dict(self.reversed_by),
+    def _snapshot(self, transfers: Sequence[Transfer]) -> "_Undo":
+        """What applying `transfers` may change, to put back if one is refused: the
+        balances of the accounts they name (or their reservations name), and the states of
+        the reservations they close. Only these, so a long batch stays linear."""
+        accounts: set[str] = set()
+        for transfer in transfers:
+            accounts.update((transfer.debit, transfer.credit))
+            reservation = self.transfers.get(transfer.pending_id)
+            if reservation is not None:
+                accounts.update((reservation.debit, reservation.credit))
+        return _Undo(
+            balances={a: replace(self.balances[a]) for a in accounts if a in self.balances},
+            order_length=len(self.order),
+            pending={
+                t.pending_id: self.pending[t.pending_id]
+                for t in transfers
+                if t.pending_id in self.pending
+            },
         )
 
-    def _restore(self, saved: tuple[object, ...]) -> None:
-        balances, transfers, order, pending, reversed_by = saved
-        self.balances = balances  # type: ignore[assignment]
-        self.transfers = transfers  # type: ignore[assignment]
-        self.order = order  # type: ignore[assignment]
-        self.pending = pending  # type: ignore[assignment]
-        self.reversed_by = reversed_by  # type: ignore[assignment]
+    def _restore(self, undo: "_Undo", transfers: Sequence[Transfer]) -> None:
+        self.balances.update(undo.balances)
+        for transfer_id in self.order[undo.order_length :]:
+            self.transfers.pop(transfer_id, None)
+            self.pending.pop(transfer_id, None)
+        del self.order[undo.order_length :]
+        for transfer in transfers:
+            # A reservation refused part-way may have been marked open before its limit check.
+            self.pending.pop(transfer.id, None)
+        self.pending.update(undo.pending)
+        for transfer in transfers:
+            if transfer.reverses and self.reversed_by.get(transfer.reverses) == transfer.id:
+                del self.reversed_by[transfer.reverses]
 
     # -- checking ----------------------------------------------------------------------
 
