@@ -385,11 +385,20 @@ def insert_rows(model: type[Model], names: list[str], rows: list[tuple[Any, ...]
     values: list[Any] = rows
     if prepared:
         values = []
+        # A batch shares its moment of booking: prepare a value once while it repeats.
+        last: dict[int, tuple[Any, Any]] = {}
         for row in rows:
             items = list(row)
             for i, prepare in prepared:
-                if items[i] is not None:
-                    items[i] = prepare(items[i], connection)
+                value = items[i]
+                if value is None:
+                    continue
+                seen = last.get(i)
+                if seen is not None and seen[0] is value:
+                    items[i] = seen[1]
+                else:
+                    items[i] = prepare(value, connection)
+                    last[i] = (value, items[i])
             values.append(items)
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
