@@ -57,6 +57,12 @@ def country_name(code: str) -> str:
     return languages.country_name(code)
 
 
+def isolated(text: str) -> SafeString:
+    """An amount set apart from the text around it, so that right-to-left text does not
+    reorder its currency sign ("US$ 12.00" stays as written in Arabic)."""
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
 @register.filter
-def money_text(value: money.Money) -> str:
-    return money.format_money(value, locale=reader_locale())
+def money_text(value: money.Money) -> SafeString:
+    return isolated(money.format_money(value, locale=reader_locale()))

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 
 from internationale.core.languages import reader_locale
 from internationale.core.money import Money, format_money
+from internationale.core.templatetags.internationale import isolated
 
 register = template.Library()
 
@@ -28,6 +29,6 @@ def day(value: date | None) -> SafeString | str:
 
 
 @register.filter
-def minor_in(value: int, currency: str) -> str:
+def minor_in(value: int, currency: str) -> SafeString:
     """A whole number of `currency`'s minor units, formatted for the reader."""
-    return format_money(Money(value, currency), locale=reader_locale())
+    return isolated(format_money(Money(value, currency), locale=reader_locale()))

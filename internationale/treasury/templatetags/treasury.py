@@ -4,10 +4,12 @@ from collections.abc import Iterable
 
 from babel.lists import format_list
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from internationale.core.languages import reader_locale
 from internationale.core.money import Money, format_money
+from internationale.core.templatetags.internationale import isolated
 from internationale.treasury.models import Account, AccountKind, DrawKind
 
 register = template.Library()
@@ -18,16 +20,17 @@ def _locale() -> str:
 
 
 @register.filter
-def minor_money(amount: int, currency: str) -> str:
+def minor_money(amount: int, currency: str) -> SafeString:
     """A whole number of minor units of `currency`, as the reader writes the amount."""
-    return format_money(Money(amount, currency), locale=_locale())
+    return isolated(format_money(Money(amount, currency), locale=_locale()))
 
 
 @register.filter
 def money_list(amounts: Iterable[Money]) -> str:
     """Amounts in several currencies, joined as the reader's language joins a list."""
-    texts = [format_money(m, locale=_locale()) for m in amounts]
-    return format_list(texts, locale=_locale()) if texts else "—"
+    texts = [str(isolated(format_money(m, locale=_locale()))) for m in amounts]
+    # The amounts are escaped by `isolated`; the list's own words are Babel's.
+    return mark_safe(format_list(texts, locale=_locale())) if texts else "—"  # noqa: S308
 
 
 @register.filter

@@ -431,7 +431,7 @@ class DrawPageTests(InternationaleTestCase):
         self.assertEqual((draw.state, draw.paid_amount), (DrawState.PAID, 20_000))
         self.assertEqual(self.available(), 80_000)
         page = self.page("outsider")
-        self.assertIn("Paid out $200.00", page)
+        self.assertIn('Paid out <bdi dir="ltr">$200.00</bdi>', page)
         self.assertIn("the rest went back to the fund", page)
         self.assertIn("is due by", page)
 
@@ -476,7 +476,7 @@ class DrawPageTests(InternationaleTestCase):
         self.assertEqual(Report.objects.filter(draw=self.draw).count(), 3)
         page = self.page("outsider")
         self.assertIn("Rent for forty families.", page)
-        self.assertIn("Report: $300.00 spent", page)
+        self.assertIn('Report: <bdi dir="ltr">$300.00</bdi> spent', page)
         self.assertIn("It has arrived.", page)
 
     def test_an_overdue_report_is_marked(self) -> None:

@@ -254,7 +254,7 @@ class ContributionTests(FundTestCase):
         page = self.client_for(self.outsider).get(self.fund.get_absolute_url())
         # Two months ended (January and February): 200.00 expected, 100.00 arrived.
         self.assertContains(page, "$200.00")
-        self.assertContains(page, "late: $100.00 missing")
+        self.assertContains(page, 'late: <bdi dir="ltr">$100.00</bdi> missing')
 
     def coordinator_b(self):  # type: ignore[no-untyped-def]
         from internationale.network.models import Member
@@ -292,7 +292,7 @@ class FundPageTests(FundTestCase):
         page = self.client_for(self.member).get(self.fund.get_absolute_url()).content.decode()
         table = page[page.index('id="pledges"') :]
         self.assertLess(table.index("Epsilon Assembly"), table.index("Alpha Union"))
-        self.assertIn("late: $100.00 missing", table)
+        self.assertIn('late: <bdi dir="ltr">$100.00</bdi> missing', table)
         self.assertIn("up to date", table)
         self.assertTrue(late.pk)
 
