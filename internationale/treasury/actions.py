@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from internationale.core import audit
 from internationale.core.money import Money, MoneyError, is_currency
+from internationale.network.actions import _check_can_coordinate as _check_coordinator
 from internationale.network.actions import _text
 from internationale.network.models import Capability, Member, Membership, Network, Organization
 from internationale.treasury import ledger
@@ -462,8 +463,19 @@ def _basis_points(text: str) -> int:
 
 
 def _amount(text: str | int, currency: str, *, field: str = "amount") -> Money:
+    """An amount above zero: minor units as an integer, or decimal text."""
+    money = _exact(text, currency, field=field)
+    if money.minor <= 0:
+        raise ValidationError({field: _("The amount must be more than zero.")})
+    return money
+
+
+def _exact(text: str | int, currency: str, *, field: str) -> Money:
+    """Minor units as an integer, or decimal text (empty text is zero), read exactly."""
     try:
-        money = Money(text, currency) if isinstance(text, int) else Money.parse(text, currency)
+        if isinstance(text, int):
+            return Money(text, currency)
+        return Money.parse(text or "0", currency)
     except MoneyError:
         raise ValidationError(
             {
@@ -471,9 +483,6 @@ def _amount(text: str | int, currency: str, *, field: str = "amount") -> Money:
                 % {"currency": currency}
             }
         ) from None
-    if money.minor <= 0:
-        raise ValidationError({field: _("The amount must be more than zero.")})
-    return money
 
 
 def _key(key: str) -> str:
@@ -991,19 +1000,7 @@ def _draw_fields(
         raise ValidationError({"kind": _("Choose what the money is for.")})
     currency = _currency(currency)
     money = _amount(amount, currency)
-    try:
-        own = (
-            Money(means, currency)
-            if isinstance(means, int)
-            else Money.parse(means or "0", currency)
-        )
-    except MoneyError:
-        raise ValidationError(
-            {
-                "means": _("Enter an amount in %(currency)s with no more decimals than it has.")
-                % {"currency": currency}
-            }
-        ) from None
+    own = _exact(means, currency, field="means")
     if own.minor < 0:
         raise ValidationError({"means": _("Enter zero or more.")})
     if needed_by < timezone.localdate():
@@ -1294,19 +1291,7 @@ def report_on_draw(actor: Member, *, draw: Draw, text: str, spent: str | int) ->
     if draw.state != DrawState.PAID:
         raise ValidationError(_("Only a paid draw is reported on."))
     text = _text(text, field="text", limit=10_000, multiline=True)
-    try:
-        used = (
-            Money(spent, draw.currency)
-            if isinstance(spent, int)
-            else Money.parse(spent, draw.currency)
-        )
-    except MoneyError:
-        raise ValidationError(
-            {
-                "spent": _("Enter an amount in %(currency)s with no more decimals than it has.")
-                % {"currency": draw.currency}
-            }
-        ) from None
+    used = _exact(spent, draw.currency, field="spent")
     if not 0 <= used.minor <= draw.paid_amount:
         raise ValidationError({"spent": _("Enter at most the amount paid out.")})
     with transaction.atomic():
@@ -1336,10 +1321,3 @@ def expire_reservations(fund: Fund) -> int:
             audit.record(None, "draw.expire", locked)
             count += 1
     return count
-
-
-def _check_coordinator(actor: Member | None, organization: Organization) -> None:
-    if actor is not None and not actor.is_coordinator_of(organization):
-        raise ValidationError(
-            _("Only coordinators of %(organization)s can do this.") % {"organization": organization}
-        )
