@@ -23,7 +23,15 @@ from internationale.network.actions import _check_can_coordinate as _check_coord
 from internationale.network.actions import _text
 from internationale.network.models import Capability, Member, Membership, Network, Organization
 from internationale.treasury import ledger
-from internationale.treasury.booking import Posting, book, insert_rows
+from internationale.treasury.booking import (
+    Posting,
+    book,
+    book_batch,
+    ids_after,
+    insert_rows,
+    last_id,
+    stored_keys,
+)
 from internationale.treasury.models import (
     Account,
     AccountKind,
@@ -530,7 +538,19 @@ def record_contribution(
         pledge=pledge,
         note=_text(note, field="note", limit=300, required=False),
     )
-    return record_contributions(actor, fund=fund, receipts=[receipt], held_by=held_by)[0]
+    (recorded,) = record_contributions(actor, fund=fund, receipts=[receipt], held_by=held_by)
+    return Contribution.objects.select_related(
+        "transfer__debit", "transfer__credit", "organization", "pledge"
+    ).get(pk=recorded.contribution)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A contribution of a batch as stored, and whether an earlier call recorded it."""
+
+    contribution: int
+    transfer: int
+    retried: bool
 
 
 def record_contributions(
@@ -539,8 +559,9 @@ def record_contributions(
     fund: Fund,
     receipts: Sequence[Receipt],
     held_by: Organization | None = None,
-) -> list[Contribution]:
-    """Record a batch of contributions in one transaction (all or none)."""
+) -> list[Recorded]:
+    """Record a batch of contributions in one transaction (all or none). Returns plain
+    records, in order: an import of thousands of rows makes no model instance per row."""
     _check_steward(actor, fund)
     now = timezone.now()
     for organization in {r.organization.pk: r.organization for r in receipts}.values():
@@ -556,11 +577,12 @@ def record_contributions(
             )
     with transaction.atomic():
         # A retry keeps the accounts of its first booking, even if custody moved since.
+        found = stored_keys(fund, [f"contribution:{r.key}" for r in receipts])
         booked = {
             key: (debit, credit)
-            for key, debit, credit in Transfer.objects.filter(
-                fund=fund, key__in=[f"contribution:{r.key}" for r in receipts]
-            ).values_list("key", "debit__code", "credit__code")
+            for key, debit, credit in Transfer.objects.filter(fund=fund, key__in=found).values_list(
+                "key", "debit__code", "credit__code"
+            )
         }
         postings = []
         # A batch names few accounts: look each up once, not once per receipt.
@@ -593,26 +615,24 @@ def record_contributions(
                     )
                 ]
             )
-        transfers = book(actor, fund, postings, now=now)
-        retried = [t.pk for t in transfers if getattr(t, "retried", False)]
+        transfers = book_batch(actor, fund, postings, now=now)
+        retried = [t.pk for t in transfers if t.retried]
         known = {c.transfer_id: c for c in Contribution.objects.filter(transfer__in=retried)}
-        # New rows in the model's column order: one INSERT, and instances without a query.
-        fields = Contribution._meta.concrete_fields
-        attnames = [f.attname for f in fields]
         fresh: list[tuple[Any, ...]] = []
         for receipt, transfer in zip(receipts, transfers, strict=True):
             earlier = known.get(transfer.pk)
             if earlier is None:
-                values = {
-                    "fund_id": fund.pk,
-                    "organization_id": receipt.organization.pk,
-                    "pledge_id": receipt.pledge.pk if receipt.pledge else None,
-                    "transfer_id": transfer.pk,
-                    "received_on": receipt.received_on,
-                    "note": receipt.note,
-                    "recorded_by_id": actor.pk if actor is not None else None,
-                }
-                fresh.append(tuple(values[name] for name in attnames[1:]))
+                fresh.append(
+                    (
+                        fund.pk,
+                        receipt.organization.pk,
+                        receipt.pledge.pk if receipt.pledge else None,
+                        transfer.pk,
+                        receipt.received_on,
+                        receipt.note,
+                        actor.pk if actor is not None else None,
+                    )
+                )
             elif (
                 earlier.organization_id,
                 earlier.pledge_id,
@@ -632,20 +652,21 @@ def record_contributions(
                         )
                     }
                 )
-        insert_rows(Contribution, [f.name for f in fields[1:]], fresh)
-        ids = dict(
-            Contribution.objects.filter(transfer__in=[t.pk for t in transfers]).values_list(
-                "transfer_id", "pk"
-            )
+        before = last_id(Contribution)
+        insert_rows(
+            Contribution,
+            ["fund", "organization", "pledge", "transfer", "received_on", "note", "recorded_by"],
+            fresh,
         )
-        at = attnames.index("transfer_id") - 1
-        made = {
-            row[at]: Contribution.from_db(None, attnames, (ids[row[at]], *row)) for row in fresh
-        }
-        contributions = [made.get(t.pk) or known[t.pk] for t in transfers]
-        for contribution, transfer in zip(contributions, transfers, strict=True):
-            Contribution.transfer.field.set_cached_value(contribution, transfer)
-    return contributions
+        ids = dict(ids_after(Contribution, before, fund=fund.pk))
+    return [
+        Recorded(
+            contribution=known[t.pk].pk if t.retried else ids[t.pk],
+            transfer=t.pk,
+            retried=t.retried,
+        )
+        for t in transfers
+    ]
 
 
 CORRECTABLE = (Category.CONTRIBUTION, Category.EXCHANGE)

@@ -80,6 +80,16 @@ def balance_of(account: Account) -> ledger.Balance:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """A transfer of a batch as stored: its key, its id, and whether an earlier call
+    booked it (a retry, which wrote nothing now)."""
+
+    key: str
+    pk: int
+    retried: bool
+
+
 def book(
     actor: Member | None,
     fund: Fund,
@@ -94,6 +104,46 @@ def book(
 
     Reservations past their time on the accounts involved (and on those in `touch`) are
     released first, each by a void transfer of category EXPIRY."""
+    keys, existing, written = _book(actor, fund, groups, now=now, touch=touch)
+    stored: dict[str, Transfer] = {}
+    for key, row in existing.items():
+        row.retried = True  # type: ignore[attr-defined]
+        stored[key] = row
+    for key, (pk, values, debit, credit) in written.items():
+        # Positional values in the order of the model's columns: no query, no field lookups.
+        made = Transfer.from_db(None, _TRANSFER_FIELD_NAMES, (pk, *values))
+        made.debit, made.credit = debit, credit
+        stored[key] = made
+    return [stored[key] for key in keys]
+
+
+def book_batch(
+    actor: Member | None,
+    fund: Fund,
+    groups: Sequence[Sequence[Posting]],
+    *,
+    now: datetime,
+) -> list[Booked]:
+    """`book` for large batches whose callers need only keys and ids: no model instance is
+    made for the transfers written."""
+    keys, existing, written = _book(actor, fund, groups, now=now, touch=())
+    found = {key: Booked(key, row.pk, True) for key, row in existing.items()}
+    return [found.get(key) or Booked(key, written[key][0], False) for key in keys]
+
+
+Written = tuple[int, tuple[Any, ...], Account, Account]
+
+
+def _book(
+    actor: Member | None,
+    fund: Fund,
+    groups: Sequence[Sequence[Posting]],
+    *,
+    now: datetime,
+    touch: Iterable[str],
+) -> tuple[list[str], dict[str, Transfer], dict[str, Written]]:
+    """The keys of the batch in order, the transfers booked before under them, and the
+    rows written now: (id, column values, debit account, credit account) by key."""
     postings = [posting for group in groups for posting in group]
     keys = [p.transfer.id for p in postings]
     if len(set(keys)) != len(keys):
@@ -117,7 +167,7 @@ def book(
         if missing:
             raise ValidationError(_("The fund has no account %(code)s.") % {"code": min(missing)})
         # Most batches are new: look for their keys cheaply, and load only those found.
-        found = list(Transfer.objects.filter(fund=fund, key__in=keys).values_list("key", flat=True))
+        found = stored_keys(fund, keys)
         existing = {
             t.key: t
             for t in Transfer.objects.filter(fund=fund, key__in=found).select_related(
@@ -127,9 +177,7 @@ def book(
         by_id = {a.pk: a.code for a in accounts.values()}
         fresh_groups = _without_retries(groups, existing, by_id)
         if not fresh_groups and not due:
-            for row in existing.values():
-                row.retried = True  # type: ignore[attr-defined]
-            return [existing[key] for key in keys]
+            return keys, existing, {}
         core = _load(accounts, [*referenced.values(), *due])
         expired_before = {k for k, s in core.pending.items() if s is ledger.PendingState.EXPIRED}
         core.expire(now=when(now))
@@ -144,12 +192,9 @@ def book(
             if state is ledger.PendingState.EXPIRED and key not in expired_before
         ]
         fresh = expiries + [p for group in fresh_groups for p in group]
-        rows = _write(actor, fund, fresh, accounts, core, now=now)
+        written = _write(actor, fund, fresh, accounts, core, now=now)
         _save_balances(accounts.values(), core)
-    for row in existing.values():
-        row.retried = True  # type: ignore[attr-defined]
-    stored = {**existing, **{row.key: row for row in rows}}
-    return [stored[key] for key in keys]
+    return keys, existing, written
 
 
 def _referenced(fund: Fund, postings: Iterable[Posting]) -> dict[str, Transfer]:
@@ -271,61 +316,66 @@ def _write(
     core: ledger.Ledger,
     *,
     now: datetime,
-) -> list[Transfer]:
-    rows: dict[str, Transfer] = {}
-    unsaved: list[Transfer] = []
-    saved: dict[str, Transfer] = {}
+) -> dict[str, Written]:
+    """Insert the transfers, their entries and their audit events as plain rows."""
+    written: dict[str, Written] = {}
+    unsaved: list[tuple[Any, ...]] = []
     booked_by = actor if getattr(actor, "is_authenticated", False) else None
+    actor_id = booked_by.pk if booked_by is not None else None
+    pks: dict[str, int] = {}
     for posting in postings:
         transfer = posting.transfer
         reservation = core.transfers.get(transfer.pending_id) if transfer.pending_id else None
         debit = accounts[reservation.debit if reservation else transfer.debit]
         credit = accounts[reservation.credit if reservation else transfer.credit]
         names = (transfer.pending_id, transfer.reverses)
-        if any(name in rows and name not in saved for name in names):
-            saved.update(_flush(unsaved))
-        # Positional values in the order of the model's columns: the quickest way to make
-        # an instance, and the same tuple is what the INSERT writes.
-        row = Transfer.from_db(
-            None,
-            _TRANSFER_FIELD_NAMES,
+        if any(name in written and name not in pks for name in names):
+            pks.update(_flush(unsaved, fund=fund))
+        # In the order of TRANSFER_COLUMNS.
+        values = (
+            fund.pk,
+            transfer.id,
+            transfer.kind.value,
+            posting.category.value,
+            debit.pk,
+            credit.pk,
+            transfer.amount,
+            _pk_of(transfer.pending_id, pks, fund),
+            _pk_of(transfer.reverses, pks, fund),
             (
-                None,
-                fund.pk,
-                transfer.id,
-                transfer.kind.value,
-                posting.category.value,
-                debit.pk,
-                credit.pk,
-                transfer.amount,
-                None,
-                None,
-                (
-                    datetime.fromtimestamp(transfer.timeout_at, tz=UTC)
-                    if transfer.timeout_at is not None
-                    else None
-                ),
-                posting.link,
-                posting.organization.pk if posting.organization else None,
-                posting.memo[:300],
-                now,
-                booked_by.pk if booked_by is not None else None,
+                datetime.fromtimestamp(transfer.timeout_at, tz=UTC)
+                if transfer.timeout_at is not None
+                else None
             ),
+            posting.link,
+            posting.organization.pk if posting.organization else None,
+            posting.memo[:300],
+            now,
+            actor_id,
         )
-        row.debit, row.credit = debit, credit
-        row.pending_id = _pk_of(transfer.pending_id, rows, fund)
-        row.reverses_id = _pk_of(transfer.reverses, rows, fund)
-        rows[row.key] = row
-        unsaved.append(row)
-    saved.update(_flush(unsaved))
+        written[transfer.id] = (0, values, debit, credit)
+        unsaved.append(values)
+    pks.update(_flush(unsaved, fund=fund))
+    written = {key: (pks[key], *rest) for key, (_, *rest) in written.items()}  # type: ignore[misc]
     entries = []
     for posting in postings:
         transfer = posting.transfer
+        pk, _values, debit, credit = written[transfer.id]
         # An expiry's reservation is in the core's transfers; the expiry itself is not.
         reserved = core.transfers[transfer.pending_id].amount if transfer.pending_id else 0
-        entries.extend(_entries(rows[transfer.id], reserved=reserved))
+        entries.extend(
+            _entries(
+                pk,
+                kind=transfer.kind,
+                debit=debit.pk,
+                credit=credit.pk,
+                amount=transfer.amount,
+                reserved=reserved,
+            )
+        )
     insert_rows(Entry, ["transfer", "account", "side", "pending", "amount"], entries)
     target_type = Transfer._meta.label_lower
+    actor_label = str(booked_by) if booked_by is not None else SYSTEM
     insert_rows(
         AuditEvent,
         [
@@ -341,24 +391,24 @@ def _write(
         [
             (
                 now,
-                row.booked_by_id,
-                str(booked_by) if booked_by is not None else SYSTEM,
+                actor_id,
+                actor_label,
                 AUDIT_VERB,
                 target_type,
-                str(row.pk),
-                row.audit_label[:200],
+                str(pk),
+                f"transfer {key}"[:200],
                 {
                     "fund": fund.slug,
-                    "key": row.key,
-                    "kind": row.kind,
-                    "amount": row.amount,
-                    "currency": row.debit.currency,
+                    "key": key,
+                    "kind": values[2],
+                    "amount": values[6],
+                    "currency": debit.currency,
                 },
             )
-            for row in rows.values()
+            for key, (pk, values, debit, _credit) in written.items()
         ],
     )
-    return list(rows.values())
+    return written
 
 
 def insert_rows(model: type[Model], names: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -458,47 +508,100 @@ _TRANSFER_ATTNAMES = [
 _TRANSFER_FIELD_NAMES = ["id", *_TRANSFER_ATTNAMES]
 
 
-def _flush(unsaved: list[Transfer]) -> dict[str, Transfer]:
-    """Insert the transfers, then read their ids back by key (one query)."""
+def _flush(unsaved: list[tuple[Any, ...]], *, fund: Fund) -> dict[str, int]:
+    """Insert the transfers' rows, then read their ids back (one query); by key."""
     if not unsaved:
         return {}
-    attnames = _TRANSFER_ATTNAMES
-    insert_rows(
-        Transfer, TRANSFER_COLUMNS, [tuple(getattr(row, a) for a in attnames) for row in unsaved]
-    )
-    done = {row.key: row for row in unsaved}
-    for key, pk in Transfer.objects.filter(fund_id=unsaved[0].fund_id, key__in=done).values_list(
-        "key", "pk"
-    ):
-        done[key].pk = pk
-        done[key]._state.adding = False
+    before = last_id(Transfer)
+    insert_rows(Transfer, TRANSFER_COLUMNS, unsaved)
+    mine = {values[1] for values in unsaved}
     unsaved.clear()
-    return done
+    return {key: pk for key, pk in ids_after(Transfer, before, fund=fund.pk) if key in mine}
 
 
-def _pk_of(key: str, rows: dict[str, Transfer], fund: Fund) -> int | None:
+def stored_keys(fund: Fund, keys: Sequence[str]) -> list[str]:
+    """Which of `keys` the fund has booked already. Written by hand because an ORM filter
+    over hundreds of keys costs more to build than to run."""
+    connection = connections[router.db_for_read(Transfer)]
+    quote = connection.ops.quote_name
+    found: list[str] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
+            # Table and column names come from the model, never from input.
+            cursor.execute(
+                "SELECT {key} FROM {table} WHERE {fund} = %s AND {key} IN ({marks})".format(  # noqa: S608
+                    key=quote("key"),
+                    table=quote(Transfer._meta.db_table),
+                    fund=quote("fund_id"),
+                    marks=", ".join(["%s"] * len(chunk)),
+                ),
+                [fund.pk, *chunk],
+            )
+            found.extend(key for (key,) in cursor.fetchall())
+    return found
+
+
+_KEYS_PER_QUERY = 5_000
+
+
+def last_id(model: type[Model]) -> int:
+    """The highest id of `model`'s table now: rows inserted after it, in this transaction,
+    have higher ids (SQLite's rowids and PostgreSQL's sequences only grow)."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def ids_after(model: type[Model], last: int, *, fund: int) -> list[tuple[Any, int]]:
+    """(key, id) of the fund's rows of `model` with an id above `last`: the rows just
+    inserted, and on PostgreSQL perhaps a few that other transactions committed meanwhile
+    (callers pick theirs by key)."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    key = "key" if model is Transfer else "transfer_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT {}, {} FROM {} WHERE {} > %s AND {} = %s".format(  # noqa: S608
+                quote(key),
+                quote(model._meta.pk.column),
+                quote(model._meta.db_table),
+                quote(model._meta.pk.column),
+                quote("fund_id"),
+            ),
+            [last, fund],
+        )
+        return cursor.fetchall()
+
+
+def _pk_of(key: str, pks: dict[str, int], fund: Fund) -> int | None:
     if not key:
         return None
-    if key in rows:
-        return rows[key].pk
+    if key in pks:
+        return pks[key]
     return Transfer.objects.filter(fund=fund, key=key).values_list("pk", flat=True).first()
 
 
-def _entries(row: Transfer, *, reserved: int) -> list[tuple[int, int, str, bool, int]]:
+def _entries(
+    transfer: int, *, kind: str, debit: int, credit: int, amount: int, reserved: int
+) -> list[tuple[int, int, str, bool, int]]:
     """The entries of a transfer, as (transfer, account, side, pending, amount): two for a
     posted or reserved amount; a post or void also releases its reservation (of
     `reserved`) with two negative pending entries."""
     entries = []
-    if row.kind in (TransferKind.POST_PENDING, TransferKind.VOID_PENDING):
+    if kind in (TransferKind.POST_PENDING, TransferKind.VOID_PENDING):
         entries += [
-            (row.pk, row.debit_id, Side.DEBIT.value, True, -reserved),
-            (row.pk, row.credit_id, Side.CREDIT.value, True, -reserved),
+            (transfer, debit, Side.DEBIT.value, True, -reserved),
+            (transfer, credit, Side.CREDIT.value, True, -reserved),
         ]
-    if row.kind != TransferKind.VOID_PENDING:
-        pending = row.kind == TransferKind.PENDING
+    if kind != TransferKind.VOID_PENDING:
+        pending = kind == TransferKind.PENDING
         entries += [
-            (row.pk, row.debit_id, Side.DEBIT.value, pending, row.amount),
-            (row.pk, row.credit_id, Side.CREDIT.value, pending, row.amount),
+            (transfer, debit, Side.DEBIT.value, pending, amount),
+            (transfer, credit, Side.CREDIT.value, pending, amount),
         ]
     return entries
 

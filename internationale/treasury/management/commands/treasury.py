@@ -305,10 +305,8 @@ class Command(LocalizedCommand):
         booked = 0
         for start in range(0, len(receipts), CHUNK):
             chunk = receipts[start : start + CHUNK]
-            keys = [f"contribution:{row.receipt.key}" for row in chunk]
-            known = fund.transfers.filter(key__in=keys).count()
             try:
-                actions.record_contributions(
+                recorded = actions.record_contributions(
                     actor, fund=fund, receipts=[row.receipt for row in chunk]
                 )
             except ValidationError as error:
@@ -320,7 +318,7 @@ class Command(LocalizedCommand):
                         "error": " ".join(error.messages),
                     }
                 ) from None
-            booked += len(chunk) - known
+            booked += sum(not r.retried for r in recorded)
         self.stdout.write(
             _("%(rows)d contributions read, %(booked)d booked, %(known)d already booked.")
             % {"rows": len(receipts), "booked": booked, "known": len(receipts) - booked}
