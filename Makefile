@@ -29,6 +29,7 @@ var/secret_key:
 	chmod 600 $@
 
 demo: $(STAMP) var/secret_key
+	@scripts/system-deps runtime
 	$(DEMO_ENV) $(BIN)/internationale demo
 	@echo "Serving on http://127.0.0.1:8000 (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/internationale serve --bind 127.0.0.1:8000
@@ -54,6 +55,7 @@ format: $(STAMP)
 bench: $(STAMP) system-deps
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/page_weight.py
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/ledger.py
+	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/relay.py
 
 clean:
 	rm -rf $(VENV) .venv-beancount var

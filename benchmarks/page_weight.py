@@ -187,11 +187,16 @@ def report(base: str, display_name: str, password: str, started: float) -> int:
             fund = page.locator("main a[href^='/funds/']").first.get_attribute("href")
             page.goto(fund or "/")
             draw = page.locator("main a[href^='/draws/']").first.get_attribute("href")
+            page.goto(f"{network}relays/")
+            relay = page.locator("main a[href^='/relays/']").last.get_attribute("href")
+            page.goto(relay or "/")
+            report = page.locator("main a[href^='/reports/']").first.get_attribute("href")
             session = context.cookies()
             context.close()
-            if not organization or not network or not fund or not draw:
+            if not all((organization, network, fund, draw, relay, report)):
                 raise SystemExit(
-                    "The demo coordinator's pages link no organization, network, fund or draw."
+                    "The demo coordinator's pages link no organization, network, fund, draw, "
+                    "relay or report."
                 )
 
             shell = measure(browser, f"{base}/no-such-page/", cookies=[])
@@ -208,6 +213,10 @@ def report(base: str, display_name: str, password: str, started: float) -> int:
                 ("fund ledger", f"{fund}ledger/", session),
                 ("draw request", draw, session),
                 ("new draw request", f"{fund}draws/new/", session),
+                ("relays", f"{network}relays/", session),
+                ("relay (mosaic)", relay, session),
+                ("field report", report, session),
+                ("relay dossier", f"{relay}dossier/", session),
             ]
             weights = [
                 (name, measure(browser, base + path, cookies=cookies))

@@ -9,6 +9,9 @@ internationale invite          make an invitation link
 internationale treasury ...    the fund: verify, export, status, open, pledge, contribute,
                                import, request, vote, pay, release, report, handover
                                (`internationale treasury --help`)
+internationale relay ...       relays: install-model, list, circles, show, start, report,
+                               pass-on, transcribe, translate, save, review, vtt, feed
+                               (`internationale relay --help`)
 internationale <command>       any other Django management command (migrate, ...)
 """
 
@@ -31,11 +34,13 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
         from internationale.core.tasks import clear_expired_sessions
+        from internationale.relay.tasks import pass_on_overdue
         from internationale.treasury.tasks import expire_reservations
 
         # Housekeeping once per worker start; the tasks are idempotent.
         clear_expired_sessions.enqueue()
         expire_reservations.enqueue()
+        pass_on_overdue.enqueue()
     if command == "worker":
         argv = ["db_worker", *argv[1:]]
     elif command == "check":

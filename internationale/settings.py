@@ -16,6 +16,7 @@ from internationale.core.env import (
     env_secret,
     env_str,
 )
+from internationale.relay.machine_translation import translator_from_setting
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("INTERNATIONALE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "internationale.core",
     "internationale.network",
     "internationale.treasury",
+    "internationale.relay",
     "internationale.api",
 ]
 
@@ -167,7 +169,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'"],
         "font-src": ["'self'"],
-        "media-src": ["'self'"],
+        # blob: lets the recorder play back what was just recorded, before it is sent.
+        "media-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -214,6 +217,41 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# The relay. Uploads go to temporary files (never held in memory) and are deleted as soon as
+# they are made safe; a report lasts at most ten minutes.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+RELAY_MAX_SECONDS = 600
+RELAY_MAX_UPLOAD_BYTES = env_int("INTERNATIONALE_RELAY_MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024
+# A faster-whisper model directory (`internationale relay install-model` makes one); empty:
+# transcripts are written by people only.
+WHISPER_MODEL = env_str("INTERNATIONALE_WHISPER_MODEL", "")
+# Machine drafts of translations: "" (none), "apertium", "argos" or
+# "libretranslate:https://host/path"; checked here so a mistyped value stops the start.
+MACHINE_TRANSLATION = env_str("INTERNATIONALE_MACHINE_TRANSLATION", "")
+MACHINE_TRANSLATION_API_KEY = env_secret("INTERNATIONALE_MACHINE_TRANSLATION_API_KEY") or ""
+MACHINE_TRANSLATION_VIA = env_str("INTERNATIONALE_MACHINE_TRANSLATION_VIA", "")
+try:
+    translator_from_setting(
+        MACHINE_TRANSLATION, api_key=MACHINE_TRANSLATION_API_KEY, via=MACHINE_TRANSLATION_VIA
+    )
+except ValueError as _error:
+    raise SettingError(f"INTERNATIONALE_MACHINE_TRANSLATION: {_error}") from None
+
+# E-mail, used only to tell members who gave an address that something waits for them (a
+# circle on duty). Without a host, nothing is sent and members are told in the app only.
+EMAIL_HOST = env_str("INTERNATIONALE_EMAIL_HOST", "")
+EMAIL_PORT = env_int("INTERNATIONALE_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("INTERNATIONALE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("INTERNATIONALE_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("INTERNATIONALE_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("INTERNATIONALE_EMAIL_FROM", "internationale@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
 
 # Background work: Django's Tasks API, stored in the database, run by `internationale worker`.
 TASKS = {

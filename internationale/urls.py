@@ -31,5 +31,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("internationale.treasury.urls")),
+    path("", include("internationale.relay.urls")),
     path("", include("internationale.network.urls")),
 ]

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from internationale.api import errors
 from internationale.api.network import router as network_router
+from internationale.api.relay import router as relay_router
 from internationale.api.treasury import router as treasury_router
 
 api = NinjaAPI(
@@ -16,3 +17,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", network_router)
 api.add_router("/", treasury_router)
+api.add_router("/", relay_router)

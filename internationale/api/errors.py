@@ -58,7 +58,9 @@ def install(api: NinjaAPI) -> None:
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
             location = [
-                str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
+                str(part)
+                for part in error.get("loc", ())
+                if part not in ("body", "payload", "form", "file")
             ]
             fields.setdefault(".".join(location) or "body", []).append(_field_message(error))
         return respond(request, 400, "invalid", _("Some fields are missing or malformed."), fields)

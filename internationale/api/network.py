@@ -68,6 +68,7 @@ def update_me(request: HttpRequest, payload: AccountIn) -> dict[str, Any]:
         language=payload.language or member.language,
         languages=member.languages if payload.languages is None else payload.languages,
         time_zone=payload.time_zone or member.time_zone,
+        email=payload.email,
     )
     return _me(member)
 

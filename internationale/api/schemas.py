@@ -49,6 +49,7 @@ class AccountIn(Schema):
     language: str | None = None
     languages: list[str] | None = None
     time_zone: str | None = None
+    email: str | None = None
 
 
 class PersonInvitationIn(Schema):

@@ -22,6 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A fake microphone that needs no permission prompt, for the relay's recorder: it plays
+    # a tone, so a test can record in the page as a person would.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 
 

@@ -15,6 +15,7 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -561,8 +562,16 @@ def delete_notice(actor: Member, notice: Notice) -> None:
 
 
 def update_account(
-    member: Member, *, display_name: str, language: str, languages: Iterable[str], time_zone: str
+    member: Member,
+    *,
+    display_name: str,
+    language: str,
+    languages: Iterable[str],
+    time_zone: str,
+    email: str | None = None,
 ) -> Member:
+    """Change what a member says about themselves. `email` (optional; None keeps it, ""
+    removes it) is used only to tell them when something waits for them."""
     errors: dict[str, str] = {}
     name = member.display_name
     try:
@@ -576,6 +585,12 @@ def update_account(
         errors["languages"] = _("Choose languages from the list.")
     if not is_zone(time_zone):
         errors["time_zone"] = _("Choose a time zone from the list.")
+    address = member.email if email is None else email.strip()
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors["email"] = _("Enter an e-mail address such as name@example.org, or nothing.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -585,6 +600,7 @@ def update_account(
             "language": language,
             "languages": read,
             "time_zone": time_zone,
+            "email": address,
         }
         for key, value in changed.items():
             setattr(member, key, value)

@@ -76,6 +76,13 @@ class AccountForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
+    email = forms.EmailField(
+        label=_("E-mail address (optional)"),
+        required=False,
+        help_text=_(
+            "Only to tell you when your circle is on duty. Leave it empty to be told here only."
+        ),
+    )
 
 
 class PasswordForm(forms.Form):

@@ -173,6 +173,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("interface language"), max_length=8, default="en")
     languages = models.JSONField(_("languages I read"), default=list, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    email = models.EmailField(_("e-mail address for notices"), blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

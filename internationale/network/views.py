@@ -47,6 +47,7 @@ from internationale.network.forms import (
     add_errors,
 )
 from internationale.network.models import (
+    Capability,
     InvitationKind,
     Member,
     Membership,
@@ -73,7 +74,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/home.html",
-        {"networks": networks, "notices": notices, "memberships": memberships},
+        {
+            "networks": networks,
+            "notices": notices,
+            "memberships": memberships,
+            "is_translator": any(m.has(Capability.TRANSLATOR) for m in memberships),
+        },
     )
 
 
@@ -563,6 +569,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "language": member.language,
             "languages": member.languages,
             "time_zone": member.time_zone,
+            "email": member.email,
         },
     )
     if request.method == "POST" and form.is_valid():

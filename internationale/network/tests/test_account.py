@@ -140,6 +140,21 @@ class AccountSettingsTests(InternationaleTestCase):
         self.assertNotContains(client.get(reverse("network:tokens")), raw)
         self.assertContains(client.get(reverse("network:tokens")), "phone script")
 
-    def test_no_email_or_legal_name_is_stored(self) -> None:
+    def test_no_legal_name_is_stored_and_an_email_address_is_never_required(self) -> None:
         fields = {f.name for f in Member._meta.get_fields()}
-        self.assertFalse(fields & {"email", "first_name", "last_name"})
+        self.assertFalse(fields & {"first_name", "last_name"})
+        self.assertTrue(Member._meta.get_field("email").blank)
+        self.assertEqual(self.fresh(self.member).email, "")
+
+    def test_an_email_address_can_be_given_and_removed_from_the_account_page(self) -> None:
+        client = self.client_for(self.member)
+        fields = {
+            "display_name": self.member.display_name,
+            "language": "en",
+            "time_zone": "UTC",
+            "email": "member@example.org",
+        }
+        client.post(reverse("network:account"), fields)
+        self.assertEqual(self.fresh(self.member).email, "member@example.org")
+        client.post(reverse("network:account"), {**fields, "email": ""})
+        self.assertEqual(self.fresh(self.member).email, "")

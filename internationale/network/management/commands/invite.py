@@ -2,13 +2,12 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from internationale.core.commands import LocalizedCommand
 from internationale.network import actions
-from internationale.network.models import Capability, Network, Organization, Role
+from internationale.network.commands import network_named, organization_named
+from internationale.network.models import Capability, Role
 
 
 class Command(LocalizedCommand):
@@ -33,12 +32,7 @@ class Command(LocalizedCommand):
 
     def run(self, *args: Any, **options: Any) -> None:
         if options["organization"]:
-            organization = Organization.objects.filter(slug=options["organization"]).first()
-            if organization is None:
-                raise ValidationError(
-                    _("There is no organization with the short name %(slug)s.")
-                    % {"slug": options["organization"]}
-                )
+            organization = organization_named(options["organization"])
             _invitation, token = actions.invite_person(
                 None,
                 organization=organization,
@@ -47,12 +41,7 @@ class Command(LocalizedCommand):
                 note=options["note"],
             )
         else:
-            network = Network.objects.filter(slug=options["network"]).first()
-            if network is None:
-                raise ValidationError(
-                    _("There is no network with the short name %(slug)s.")
-                    % {"slug": options["network"]}
-                )
+            network = network_named(options["network"])
             _invitation, token = actions.invite_organization(
                 None, network=network, note=options["note"]
             )

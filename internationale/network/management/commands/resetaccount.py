@@ -2,13 +2,11 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from internationale.core.commands import LocalizedCommand
 from internationale.network import actions
-from internationale.network.models import Member, display_key
+from internationale.network.commands import member_named
 
 
 class Command(LocalizedCommand):
@@ -26,12 +24,8 @@ class Command(LocalizedCommand):
         )
 
     def run(self, *args: Any, **options: Any) -> None:
-        member = Member.objects.filter(display_key=display_key(options["display_name"])).first()
-        if member is None:
-            raise ValidationError(
-                _("There is no member with the display name %(name)s.")
-                % {"name": options["display_name"]}
-            )
+        # Any account, a deactivated one included: its person may be the one asking.
+        member = member_named(options["display_name"], active_only=False)
         _reset, token = actions.make_account_reset(
             None, member=member, clear_second_factor=options["clear_second_factor"]
         )

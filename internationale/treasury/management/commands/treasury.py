@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from internationale.core.commands import LocalizedCommand
 from internationale.core.money import Money, MoneyError, is_currency
-from internationale.network.models import Member, Network, Organization, display_key
+from internationale.network.commands import member_named, network_named, organization_named
+from internationale.network.models import Member, Organization
 from internationale.treasury import actions, export, reports, verify
 from internationale.treasury.models import (
     Account,
@@ -167,7 +168,7 @@ class Command(LocalizedCommand):
 
     def run(self, *args: Any, **options: Any) -> None:
         name = options["subcommand"]
-        actor = _member(options["as_member"]) if options.get("as_member") else None
+        actor = member_named(options["as_member"]) if options.get("as_member") else None
         getattr(self, f"do_{name}")(actor, options)
 
     # Reading ----------------------------------------------------------------------------------
@@ -251,19 +252,14 @@ class Command(LocalizedCommand):
     # Acting as the operator or a member -------------------------------------------------------
 
     def do_open(self, actor: Member | None, options: dict[str, Any]) -> None:
-        network = Network.objects.filter(slug=options["network"]).first()
-        if network is None:
-            raise ValidationError(
-                _("There is no network with the short name %(slug)s.")
-                % {"slug": options["network"]}
-            )
+        network = network_named(options["network"])
         fund = actions.open_fund(
             actor,
             network=network,
             name=options["name"],
             currency=options["currency"],
-            custodian=_organization(options["custodian"]),
-            stewards=[_member(name) for name in options["stewards"]],
+            custodian=organization_named(options["custodian"]),
+            stewards=[member_named(name) for name in options["stewards"]],
             rules=dict(_rule(text) for text in options["rule"]),
         )
         self.stdout.write(_("Opened the fund %(slug)s.") % {"slug": fund.slug})
@@ -272,7 +268,7 @@ class Command(LocalizedCommand):
         pledge = actions.make_pledge(
             actor,
             fund=_fund(options["fund"]),
-            organization=_organization(options["organization"]),
+            organization=organization_named(options["organization"]),
             percent=options["percent"],
             period=options["period"],
             currency=options["currency"],
@@ -286,7 +282,7 @@ class Command(LocalizedCommand):
         contribution = actions.record_contribution(
             actor,
             fund=fund,
-            organization=_organization(options["organization"]),
+            organization=organization_named(options["organization"]),
             amount=options["amount"],
             currency=options["currency"],
             received_on=options["received_on"] or timezone.localdate(),
@@ -328,7 +324,7 @@ class Command(LocalizedCommand):
         draw = actions.request_draw(
             actor,
             fund=_fund(options["fund"]),
-            organization=_organization(options["organization"]),
+            organization=organization_named(options["organization"]),
             kind=options["kind"],
             amount=options["amount"],
             currency=options["currency"],
@@ -413,29 +409,11 @@ def _date(text: str) -> date:
         raise ArgumentTypeError(_("Enter a date as YYYY-MM-DD.")) from None
 
 
-def _member(name: str) -> Member:
-    member = Member.objects.filter(display_key=display_key(name), is_active=True).first()
-    if member is None:
-        raise ValidationError(
-            _("There is no member with the display name %(name)s.") % {"name": name}
-        )
-    return member
-
-
 def _fund(slug: str) -> Fund:
     fund = Fund.objects.filter(slug=slug).select_related("network").first()
     if fund is None:
         raise ValidationError(_("There is no fund with the short name %(slug)s.") % {"slug": slug})
     return fund
-
-
-def _organization(slug: str) -> Organization:
-    organization = Organization.objects.filter(slug=slug).first()
-    if organization is None:
-        raise ValidationError(
-            _("There is no organization with the short name %(slug)s.") % {"slug": slug}
-        )
-    return organization
 
 
 def _pledge(fund: Fund, number: int | None) -> Pledge | None:

@@ -1,0 +1,1 @@
+"""The relay: field reports passed from circle to circle, transcribed and translated."""
