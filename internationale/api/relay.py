@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
@@ -54,7 +55,10 @@ from internationale.relay.access import (
     access_transcript,
     reports_of,
 )
+from internationale.relay.files import audio_response
 from internationale.relay.models import Feed, Leg, LegState, Relay, Report, Transcript
+
+API_ROOT = "/api/v1/"
 
 router = Router(tags=["relay"], auth=TokenAuth())
 
@@ -146,9 +150,10 @@ def _report(report: Report, *, transcripts: list[Transcript], readable: set[int]
     it is in `readable`, so a private report's id does not travel with the answer."""
     audio = None
     if report.has_audio:
+        # The API's own addresses, which take the same token as the rest of the API.
         audio = {
-            "ogg": reverse("relay:audio", args=[report.pk, "ogg"]),
-            "mp3": reverse("relay:audio", args=[report.pk, "mp3"]),
+            "ogg": f"{API_ROOT}relay/reports/{report.pk}/audio/ogg",
+            "mp3": f"{API_ROOT}relay/reports/{report.pk}/audio/mp3",
         }
     answered = report.responds_to_id
     ordered = sorted(transcripts, key=lambda t: (not t.is_original, t.language))
@@ -360,6 +365,12 @@ def report(request: HttpRequest, report: int) -> dict[str, Any]:
     """A report, its versions, and the timed segments of its original."""
     member = signed_in(request)
     return _report_detail(member, access_report(member, report))
+
+
+@router.get("/relay/reports/{report}/audio/{kind}")
+def report_audio(request: HttpRequest, report: int, kind: str) -> HttpResponseBase:
+    """The report's safe recording: `ogg` (Opus) or `mp3`, with range requests."""
+    return audio_response(request, access_report(signed_in(request), report), kind)
 
 
 # Before the JSON transcript: "{language}" would also match "pt.vtt".

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from internationale.relay import podcast, webvtt
 from internationale.relay.access import access_feed, access_feed_report, feed_reports
+from internationale.relay.files import audio_response
 from internationale.relay.models import Feed, Relay, Report
-from internationale.relay.views import _audio_response
 
 
 def _absolute(path: str) -> str:
@@ -79,7 +79,7 @@ def _episode(relay: Relay, report: Report, secret: str) -> podcast.Episode:
 
 
 def audio(request: HttpRequest, relay: int, report: int, secret: str = "") -> HttpResponseBase:
-    return _audio_response(request, access_feed_report(relay, report, secret), "mp3")
+    return audio_response(request, access_feed_report(relay, report, secret), "mp3")
 
 
 def vtt(

@@ -226,7 +226,8 @@ class Transcript(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["report", "source_id", "language"]
+        # The original (no source) first, on SQLite and PostgreSQL alike.
+        ordering = ["report", models.F("source").asc(nulls_first=True), "language"]
         verbose_name = _("transcript")
         constraints = [
             models.UniqueConstraint(

@@ -14,14 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from internationale.core.visibility import Visibility
 from internationale.network import access as network_access
 from internationale.network.access import reader, signed_in
 from internationale.network.forms import add_errors
@@ -37,6 +36,7 @@ from internationale.relay.access import (
     reports_of,
     translation_queue,
 )
+from internationale.relay.files import audio_response
 from internationale.relay.forms import (
     AudioReportForm,
     FeedForm,
@@ -44,7 +44,7 @@ from internationale.relay.forms import (
     TextReportForm,
     circles_of,
 )
-from internationale.relay.models import Leg, Relay, Report, Transcript
+from internationale.relay.models import Job, Leg, Relay, Report, Transcript
 
 
 def relays(request: HttpRequest, network: str) -> HttpResponse:
@@ -356,6 +356,7 @@ def report(request: HttpRequest, report: int) -> HttpResponse:
             "missing": missing,
             "responses": found.responses.visible_to(member),
             "machine_speech": bool(settings.WHISPER_MODEL),
+            "working": any(t.job in (Job.QUEUED, Job.RUNNING) for t in transcripts),
             "machine_targets": machine_targets,
         },
     )
@@ -501,39 +502,4 @@ def transcript_vtt(request: HttpRequest, report: int, language: str) -> HttpResp
 
 def report_audio(request: HttpRequest, report: int, kind: str) -> HttpResponseBase:
     found = access_report(reader(request), report)
-    return _audio_response(request, found, kind)
-
-
-def _audio_response(request: HttpRequest, report: Report, kind: str) -> HttpResponseBase:
-    field = {"ogg": report.audio_ogg, "mp3": report.audio_mp3}.get(kind)
-    if field is None or not field:
-        raise Http404
-    content_type = "audio/ogg" if kind == "ogg" else "audio/mpeg"
-    size = field.size
-    match = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("Range", ""))
-    handle = field.open("rb")
-    response: HttpResponseBase
-    if match and (match[1] or match[2]):
-        if match[1]:
-            start = int(match[1])
-            end = min(int(match[2]) if match[2] else size - 1, size - 1)
-        else:
-            start, end = max(size - int(match[2]), 0), size - 1
-        if start > end or start >= size:
-            handle.close()
-            refused = HttpResponse(status=416)
-            refused["Content-Range"] = f"bytes */{size}"
-            return refused
-        handle.seek(start)
-        body = handle.read(end - start + 1)
-        handle.close()
-        response = HttpResponse(body, status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Length"] = str(size)
-    response["Accept-Ranges"] = "bytes"
-    shared = report.visibility == Visibility.PUBLIC
-    response["Cache-Control"] = "public, max-age=3600" if shared else "private, max-age=3600"
-    response["Content-Disposition"] = f'inline; filename="report-{report.pk}.{kind}"'
-    return response
+    return audio_response(request, found, kind)

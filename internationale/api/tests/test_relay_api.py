@@ -373,13 +373,22 @@ class RecordingTests(RelayApiTestCase):
         self.assertGreater(made["duration_ms"], 1000)
         self.assertEqual(made["versions"], [])
         self.assertNotIn("phone", report.audio_ogg.name + report.audio_mp3.name)
-        heard = self.client_for(self.outsider).get(made["audio"]["ogg"])
+        # The audio answers the API's token, with no session.
+        heard = self.client.get(made["audio"]["ogg"], **self.headers("outsider"))
         self.assertEqual(heard["Content-Type"], "audio/ogg")
         self.assertEqual(b"".join(heard.streaming_content)[:4], b"OggS")
         self.assertEqual(
-            self.client_for(self.outsider).get(made["audio"]["mp3"])["Content-Type"],
+            self.client.get(made["audio"]["mp3"], **self.headers("outsider"))["Content-Type"],
             "audio/mpeg",
         )
+        part = self.client.get(
+            made["audio"]["ogg"], HTTP_RANGE="bytes=0-3", **self.headers("member")
+        )
+        self.assertEqual((part.status_code, part.content), (206, b"OggS"))
+        self.assertEqual(
+            self.client.get(made["audio"]["ogg"], **self.headers("stranger")).status_code, 404
+        )
+        self.assertEqual(self.client.get(made["audio"]["ogg"]).status_code, 401)
 
     def test_a_file_that_is_not_audio_is_refused_and_nothing_of_it_kept(self) -> None:
         before = stored_files()

@@ -254,3 +254,16 @@ class QueueAndAnswerPageTests(RelayTestCase):
         self.assertContains(
             self.client_for(self.member).get(relay.get_absolute_url()), "Secret title"
         )
+
+
+class ProgressTests(RelayTestCase):
+    def test_the_report_page_reloads_itself_while_the_machine_works(self) -> None:
+        from internationale.relay.models import Job, Transcript
+
+        report = self.text_report(self.member)
+        page = self.client_for(self.member).get(report.get_absolute_url())
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        Transcript.objects.filter(report=report).update(job=Job.RUNNING, progress=40)
+        page = self.client_for(self.member).get(report.get_absolute_url())
+        self.assertContains(page, 'http-equiv="refresh"')
+        self.assertContains(page, '<progress max="100" value="40">')
