@@ -56,6 +56,7 @@ bench: $(STAMP) system-deps
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/page_weight.py
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/ledger.py
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/relay.py
+	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/archive.py
 
 clean:
 	rm -rf $(VENV) .venv-beancount var

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "internationale.network",
     "internationale.treasury",
     "internationale.relay",
+    "internationale.archive",
     "internationale.api",
 ]
 

@@ -1234,7 +1234,7 @@ def pay_draw(actor: Member, *, draw: Draw, amount: str | int | None = None) -> D
     """Pay out a reserved draw, in full or in part; the rest of the reservation is
     released. The receiving organization then owes a report by the fund's deadline."""
     _check_steward(actor, draw.fund)
-    money = None if amount in (None, "") else _amount(amount, draw.currency)  # type: ignore[arg-type]
+    money = None if amount is None or amount == "" else _amount(amount, draw.currency)
     with transaction.atomic():
         draw = (
             Draw.objects.select_for_update(of=("self",))

@@ -1,0 +1,1 @@
+"""The living archive: situated knowledge, cross-referenced to find common corporate actors."""

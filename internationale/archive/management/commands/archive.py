@@ -1,0 +1,156 @@
+"""`internationale archive <subcommand>`: corporate-name matching from the command line.
+
+`compare PAIRS.csv` reads a header `name1,name2` (optionally `country1,country2`; any other
+columns are passed through) and writes the same rows with `score` (0 to 1, four decimals)
+and `match` (`true` or `false`). `cluster NAMES.csv` reads `id,name` (optionally `country`)
+and writes `id,cluster`. Both take `--level entity` (the same legal entity) or `--level
+group` (the same corporate group), read UTF-8 with or without a byte-order mark ('-' reads
+standard input), and write CSV to standard output. The rules are in
+`internationale.archive.matching`.
+"""
+
+import csv
+import io
+import sys
+from argparse import ArgumentParser
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from internationale.archive import matching
+from internationale.core.commands import LocalizedCommand
+
+
+class Command(LocalizedCommand):
+    help = "Corporate-name matching: compare pairs of names, or cluster a list of names."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        assert isinstance(parser, CommandParser)
+        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+
+        def sub(name: str, text: str, source: str) -> None:
+            command = commands.add_parser(name, help=text, description=text)
+            command.add_argument("csv", type=Path, metavar=source, help="a CSV file ('-': stdin)")
+            command.add_argument(
+                "--level",
+                choices=matching.LEVELS,
+                required=True,
+                help="entity: the same legal entity; group: the same corporate group",
+            )
+
+        sub(
+            "compare",
+            "Score pairs of names (columns name1,name2 and optionally country1,country2); "
+            "writes the rows with score and match added.",
+            "PAIRS.csv",
+        )
+        sub(
+            "cluster",
+            "Cluster names (columns id,name and optionally country); writes id,cluster.",
+            "NAMES.csv",
+        )
+
+    def run(self, *args: Any, **options: Any) -> None:
+        header, rows = _read(options["csv"])
+        try:
+            if options["subcommand"] == "compare":
+                self._compare(header, rows, level=options["level"])
+            else:
+                self._cluster(header, rows, level=options["level"])
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): that is not an error.
+            sys.stderr.close()
+
+    def _compare(
+        self, header: Sequence[str], rows: list[dict[str, str]], *, level: matching.Level
+    ) -> None:
+        _require(header, ("name1", "name2"))
+        added = [column for column in ("score", "match") if column not in header]
+        writer = self._writer([*header, *added])
+        for row in rows:
+            comparison = matching.compare(
+                row["name1"],
+                row["name2"],
+                level=level,
+                country1=row.get("country1") or None,
+                country2=row.get("country2") or None,
+            )
+            row["score"] = f"{comparison.score:.4f}"
+            row["match"] = "true" if comparison.match else "false"
+            writer.writerow(row)
+
+    def _cluster(
+        self, header: Sequence[str], rows: list[dict[str, str]], *, level: matching.Level
+    ) -> None:
+        _require(header, ("id", "name"))
+        ids = [row["id"] for row in rows]
+        if len(set(ids)) != len(ids):
+            raise ValidationError(_("Each id must appear once in the file."))
+        clusters = matching.cluster(
+            ((row["id"], row["name"], row.get("country") or None) for row in rows), level=level
+        )
+        writer = self._writer(["id", "cluster"])
+        for row in rows:
+            writer.writerow({"id": row["id"], "cluster": clusters[row["id"]]})
+
+    def _writer(self, columns: Sequence[str]) -> "csv.DictWriter[str]":
+        writer = csv.DictWriter(_Lines(self), fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        return writer
+
+
+class _Lines(io.TextIOBase):
+    """The command's standard output, as a file the csv module can write to."""
+
+    def __init__(self, command: Command) -> None:
+        self.command = command
+
+    def write(self, text: str) -> int:
+        self.command.stdout.write(text, ending="")
+        return len(text)
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        if str(path) == "-":
+            text = sys.stdin.read().removeprefix("\ufeff")
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ValidationError(_("There is no file %(path)s.") % {"path": path}) from None
+    except UnicodeDecodeError:
+        raise ValidationError(_("%(path)s is not UTF-8 text.") % {"path": path}) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [column.strip() for column in reader.fieldnames or []]
+    reader.fieldnames = header
+    rows = []
+    for number, row in enumerate(_rows(reader), start=2):
+        if None in row:
+            raise ValidationError(
+                _("Line %(number)d has more values than the header has columns.")
+                % {"number": number}
+            )
+        rows.append({key: value or "" for key, value in row.items()})
+    return header, rows
+
+
+def _rows(reader: "csv.DictReader[str]") -> Iterator[dict[str, str]]:
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ValidationError(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from None
+
+
+def _require(header: Sequence[str], columns: Sequence[str]) -> None:
+    missing = [column for column in columns if column not in header]
+    if missing:
+        raise ValidationError(
+            _("The CSV file needs the columns %(needed)s; it lacks %(missing)s.")
+            % {"needed": ", ".join(columns), "missing": ", ".join(missing)}
+        )
