@@ -12,8 +12,8 @@ internationale treasury ...    the fund: verify, export, status, open, pledge, c
 internationale relay ...       relays: install-model, list, circles, show, start, report,
                                pass-on, transcribe, translate, save, review, vtt, feed
                                (`internationale relay --help`)
-internationale archive ...     name matching: compare PAIRS.csv, cluster NAMES.csv
-                               (--level entity|group)
+internationale archive ...     the archive: compare PAIRS.csv, cluster NAMES.csv
+                               (--level entity|group), import FILE, export
 internationale <command>       any other Django management command (migrate, ...)
 """
 

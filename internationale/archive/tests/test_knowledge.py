@@ -245,3 +245,49 @@ class WageTests(ArchiveTestCase):
                     observed_on=date(2026, 3, 1),
                 ),
             )
+
+
+class CommandLineImportTests(ArchiveTestCase):
+    def run_archive(self, *args: str) -> str:
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("archive", *args, stdout=out)
+        return out.getvalue()
+
+    def test_import_then_export_from_the_command_line(self) -> None:
+        import tempfile
+        from pathlib import Path
+
+        from django.core.management import CommandError
+
+        with tempfile.TemporaryDirectory() as folder:
+            wages = Path(folder) / "wages.csv"
+            wages.write_text(WAGES, encoding="utf-8")
+            common = ["--network", self.network.slug, "--organization", self.alpha.slug]
+            out = self.run_archive(
+                "import", str(wages), "--kind", "wages", *common, "--as", "Member A"
+            )
+            self.assertIn("2 new, 0 updated", out)
+            out = self.run_archive(
+                "import", str(wages), "--kind", "wages", *common, "--as", "Member A"
+            )
+            self.assertIn("0 new, 2 updated", out)
+            with self.assertRaises(CommandError):
+                self.run_archive(
+                    "import", str(wages), "--kind", "wages", *common, "--as", "Outsider B"
+                )
+            bad = Path(folder) / "bad.csv"
+            bad.write_text("key,name\n,No key\n", encoding="utf-8")
+            with self.assertRaises(CommandError) as refused:
+                self.run_archive(
+                    "import", str(bad), "--kind", "entities", *common, "--as", "Member A"
+                )
+            self.assertIn("2", str(refused.exception))
+        exported = self.run_archive("export", "--network", self.network.slug, "--as", "Outsider B")
+        ids = {json.loads(line)["id"] for line in exported.splitlines()}
+        self.assertEqual(ids, {"corvane-de", "corvane-tr"})
+        with self.assertRaises(CommandError):
+            self.run_archive("export", "--network", self.network.slug, "--as", "Stranger C")

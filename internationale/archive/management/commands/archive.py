@@ -7,10 +7,17 @@ and writes `id,cluster`. Both take `--level entity` (the same legal entity) or `
 group` (the same corporate group), read UTF-8 with or without a byte-order mark ('-' reads
 standard input), and write CSV to standard output. The rules are in
 `internationale.archive.matching`.
+
+`import FILE --kind entities|wages|links|ftm` brings a CSV file (see
+`archive.actions.IMPORT_COLUMNS`) or FollowTheMoney JSON lines into a network's archive for an
+organization, as the member named by `--as`: every row is checked first and nothing is
+written if any is bad. `export` writes the network's entities and the links that member may
+read as FollowTheMoney JSON lines.
 """
 
 import csv
 import io
+import json
 import sys
 from argparse import ArgumentParser
 from collections.abc import Iterator, Sequence
@@ -21,8 +28,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from internationale.archive import matching
+from internationale.archive import access, actions, ftm, matching
 from internationale.core.commands import LocalizedCommand
+from internationale.network.commands import member_named, network_named, organization_named
 
 
 class Command(LocalizedCommand):
@@ -53,8 +61,25 @@ class Command(LocalizedCommand):
             "Cluster names (columns id,name and optionally country); writes id,cluster.",
             "NAMES.csv",
         )
+        command = commands.add_parser(
+            "import",
+            help="Import a CSV or FollowTheMoney file into a network's archive (all or nothing).",
+        )
+        command.add_argument("file", type=Path, help="the file ('-': stdin)")
+        command.add_argument("--kind", choices=("entities", "wages", "links", "ftm"), required=True)
+        command.add_argument("--network", required=True, help="the network's short name")
+        command.add_argument("--organization", required=True, help="the organization's short name")
+        command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
+        command = commands.add_parser(
+            "export", help="Write a network's entities and links as FollowTheMoney JSON lines."
+        )
+        command.add_argument("--network", required=True)
+        command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
 
     def run(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] in ("import", "export"):
+            getattr(self, f"do_{options['subcommand']}")(options)
+            return
         header, rows = _read(options["csv"])
         try:
             if options["subcommand"] == "compare":
@@ -64,6 +89,30 @@ class Command(LocalizedCommand):
         except BrokenPipeError:
             # The reader stopped early (`| head`): that is not an error.
             sys.stderr.close()
+
+    def do_import(self, options: dict[str, Any]) -> None:
+        member = member_named(options["as_member"])
+        network = network_named(options["network"])
+        organization = organization_named(options["organization"])
+        text = _text_of(options["file"])
+        if options["kind"] == "ftm":
+            done = ftm.import_lines(member, network=network, organization=organization, text=text)
+        else:
+            done = actions.import_csv(
+                member, network=network, organization=organization, kind=options["kind"], text=text
+            )
+        self.stdout.write(
+            _("Imported: %(created)d new, %(updated)d updated.")
+            % {"created": done.created, "updated": done.updated}
+        )
+
+    def do_export(self, options: dict[str, Any]) -> None:
+        member = member_named(options["as_member"])
+        network = network_named(options["network"])
+        if not access.is_archive_member(member, network):
+            raise ValidationError(_("Only members of the network can do this."))
+        for line in ftm.export(network, iter(access.links(member, network))):
+            self.stdout.write(json.dumps(line, ensure_ascii=False, sort_keys=True))
 
     def _compare(
         self, header: Sequence[str], rows: list[dict[str, str]], *, level: matching.Level
@@ -154,3 +203,11 @@ def _require(header: Sequence[str], columns: Sequence[str]) -> None:
             _("The CSV file needs the columns %(needed)s; it lacks %(missing)s.")
             % {"needed": ", ".join(columns), "missing": ", ".join(missing)}
         )
+
+
+def _text_of(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    if not path.is_file():
+        raise ValidationError(_("There is no file %(path)s.") % {"path": path})
+    return path.read_text(encoding="utf-8-sig")
