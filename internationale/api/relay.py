@@ -47,7 +47,7 @@ from internationale.api.relay_schemas import (
 from internationale.network import access as network_access
 from internationale.network.access import signed_in
 from internationale.network.models import Circle, Member
-from internationale.relay import actions, webvtt
+from internationale.relay import actions
 from internationale.relay.access import (
     access_leg,
     access_relay,
@@ -55,7 +55,7 @@ from internationale.relay.access import (
     access_transcript,
     reports_of,
 )
-from internationale.relay.files import audio_response
+from internationale.relay.files import audio_response, vtt_response
 from internationale.relay.models import Feed, Leg, LegState, Relay, Report, Transcript
 
 API_ROOT = "/api/v1/"
@@ -377,11 +377,7 @@ def report_audio(request: HttpRequest, report: int, kind: str) -> HttpResponseBa
 @router.get("/relay/reports/{report}/transcripts/{language}.vtt")
 def transcript_vtt(request: HttpRequest, report: int, language: str) -> HttpResponse:
     """The version as WebVTT captions (only its timed segments)."""
-    found = access_transcript(signed_in(request), report, language)
-    body = webvtt.write(
-        (s.start_ms, s.end_ms, s.text) for s in found.segments.all() if s.end_ms > s.start_ms
-    )
-    return HttpResponse(body, content_type="text/vtt; charset=utf-8")
+    return vtt_response(access_transcript(signed_in(request), report, language))
 
 
 @router.get("/relay/reports/{report}/transcripts/{language}", response=TranscriptOut)

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -130,12 +130,15 @@ def save_entity(actor: Member | None, *, network: Network, fields: EntityFields)
     _check_in_network(actor, network)
     clean = _entity_fields(fields)
     with transaction.atomic():
-        entity = _upsert_entity(actor, network, clean)
+        entity, _new = _upsert_entity(actor, network, clean)
         audit.record(actor, "archive.entity.save", entity, key=entity.key)
     return entity
 
 
-def _upsert_entity(actor: Member | None, network: Network, clean: EntityFields) -> Entity:
+def _upsert_entity(
+    actor: Member | None, network: Network, clean: EntityFields
+) -> tuple[Entity, bool]:
+    """The entity saved under the key, and whether it is new."""
     now = timezone.now()
     values = {
         "schema": clean.schema,
@@ -148,17 +151,18 @@ def _upsert_entity(actor: Member | None, network: Network, clean: EntityFields) 
     key = clean.key or new_key(clean.name)
     entity = Entity.objects.select_for_update().filter(network=network, key=key).first()
     if entity is None:
-        return Entity.objects.create(
+        created = Entity.objects.create(
             network=network,
             key=key,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             created_at=now,
             **values,
         )
+        return created, True
     for name, value in values.items():
         setattr(entity, name, value)
     entity.save(update_fields=list(values))
-    return entity
+    return entity, False
 
 
 # Knowledge ------------------------------------------------------------------------------------
@@ -246,7 +250,7 @@ def record_wage(
     values = _wage_values(wage, network)
     key = _key(wage.key) if wage.key else new_key(values["job"])
     with transaction.atomic():
-        record = _upsert(WageRecord, actor, network, organization, key, values)
+        record, _new = _upsert(WageRecord, actor, network, organization, key, values)
         audit.record(actor, "archive.wage.save", record, key=key)
     return record
 
@@ -258,7 +262,8 @@ def _upsert(
     organization: Organization,
     key: str,
     values: dict[str, Any],
-) -> Any:
+) -> tuple[Any, bool]:
+    """The record saved under the key, and whether it is new."""
     now = timezone.now()
     row = (
         model.objects.select_for_update()
@@ -266,7 +271,7 @@ def _upsert(
         .first()
     )
     if row is None:
-        return model.objects.create(
+        created = model.objects.create(
             network=network,
             organization=organization,
             key=key,
@@ -275,10 +280,11 @@ def _upsert(
             updated_at=now,
             **values,
         )
+        return created, True
     for name, value in {**values, "updated_at": now}.items():
         setattr(row, name, value)
     row.save(update_fields=[*values, "updated_at"])
-    return row
+    return row, False
 
 
 @dataclass(frozen=True)
@@ -331,7 +337,7 @@ def record_link(
     values = _link_values(link, network)
     key = _key(link.key) if link.key else new_key(f"{link.source.name} {link.kind}")
     with transaction.atomic():
-        row = _upsert(Link, actor, network, organization, key, values)
+        row, _new = _upsert(Link, actor, network, organization, key, values)
         audit.record(actor, "archive.link.save", row, key=key)
     return row
 
@@ -427,20 +433,16 @@ def import_csv(
             bad.append(BadRow(number, "; ".join(error.messages)))
     if bad:
         raise ImportRefused(bad)
-    created = updated = 0
+    created = 0
     with transaction.atomic():
         for key, values in planned:
             if kind == "entities":
-                exists = Entity.objects.filter(network=network, key=key).exists()
-                _upsert_entity(actor, network, values)
+                _entity, new = _upsert_entity(actor, network, values)
             else:
                 model = WageRecord if kind == "wages" else Link
-                exists = model.objects.filter(
-                    network=network, organization=organization, key=key
-                ).exists()
-                _upsert(model, actor, network, organization, key, values)
-            updated += exists
-            created += not exists
+                _row, new = _upsert(model, actor, network, organization, key, values)
+            created += new
+        updated = len(planned) - created
         audit.record(actor, "archive.import", network, kind=kind, created=created, updated=updated)
     return Imported(created=created, updated=updated)
 
@@ -533,10 +535,6 @@ def visibility_within_consent(visibility: str, consent: str) -> bool:
     )
 
 
-def entity_choices(network: Network, keys: Iterable[str]) -> dict[str, Entity]:
-    return {e.key: e for e in Entity.objects.filter(network=network, key__in=list(keys))}
-
-
 # Testimonies and legal tactics ----------------------------------------------------------------
 
 
@@ -586,7 +584,7 @@ def record_testimony(
     }
     key = _key(testimony.key) if testimony.key else new_key(str(values["title"]))
     with transaction.atomic():
-        row = _upsert(Testimony, actor, network, organization, key, values)
+        row, _new = _upsert(Testimony, actor, network, organization, key, values)
         audit.record(actor, "archive.testimony.save", row, key=key)
     return row
 
@@ -631,6 +629,6 @@ def record_tactic(
     }
     key = _key(tactic.key) if tactic.key else new_key(str(values["issue"]))
     with transaction.atomic():
-        row = _upsert(LegalTactic, actor, network, organization, key, values)
+        row, _new = _upsert(LegalTactic, actor, network, organization, key, values)
         audit.record(actor, "archive.tactic.save", row, key=key)
     return row

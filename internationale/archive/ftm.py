@@ -130,13 +130,11 @@ def import_lines(
             )
     if bad:
         raise actions.ImportRefused(bad)
-    created = updated = 0
+    created = 0
     with transaction.atomic():
         for fields in entities:
-            exists = Entity.objects.filter(network=network, key=fields.key).exists()
-            actions._upsert_entity(actor, network, fields)
-            created += not exists
-            updated += exists
+            _entity, new = actions._upsert_entity(actor, network, fields)
+            created += new
         by_key = {e.key: e for e in Entity.objects.filter(network=network)}
         for _number, link in links:
             values = actions._link_values(
@@ -150,12 +148,9 @@ def import_lines(
                 ),
                 network,
             )
-            exists = Link.objects.filter(
-                network=network, organization=organization, key=link["key"]
-            ).exists()
-            actions._upsert(Link, actor, network, organization, link["key"], values)
-            created += not exists
-            updated += exists
+            _row, new = actions._upsert(Link, actor, network, organization, link["key"], values)
+            created += new
+        updated = len(entities) + len(links) - created
         audit.record(
             actor,
             "archive.import",

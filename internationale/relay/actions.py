@@ -182,7 +182,13 @@ def pass_on(actor: Member | None, *, leg: Leg) -> Leg | None:
     """The circle on duty has reported (or its time is up, when `actor` is None): close the
     leg and open the next one. Returns the leg now on duty, or None when the relay ended."""
     with transaction.atomic():
-        leg = Leg.objects.select_for_update().select_related("relay", "circle").get(pk=leg.pk)
+        # Lock the leg only: a FOR UPDATE through the joins would lock the relay and the
+        # circle too, and two legs' closings could then wait on each other.
+        leg = (
+            Leg.objects.select_for_update(of=("self",))
+            .select_related("relay", "circle")
+            .get(pk=leg.pk)
+        )
         if leg.state == LegState.WAITING:
             raise ValidationError(_("This leg is not on duty yet."))
         if leg.state != LegState.OPEN:
@@ -574,7 +580,7 @@ def _take(transcript_id: int) -> Transcript | None:
     it is not waiting (done already, or taken by another worker)."""
     with transaction.atomic():
         transcript = (
-            Transcript.objects.select_for_update()
+            Transcript.objects.select_for_update(of=("self",))
             .select_related("report")
             .filter(pk=transcript_id, job=Job.QUEUED)
             .first()

@@ -13,9 +13,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from internationale.relay import podcast, webvtt
+from internationale.relay import podcast
 from internationale.relay.access import access_feed, access_feed_report, feed_reports
-from internationale.relay.files import audio_response
+from internationale.relay.files import audio_response, vtt_response
 from internationale.relay.models import Feed, Relay, Report
 
 
@@ -89,10 +89,7 @@ def vtt(
     transcript = next((t for t in found.transcripts.all() if t.language == language), None)
     if transcript is None:
         raise Http404
-    body = webvtt.write(
-        (s.start_ms, s.end_ms, s.text) for s in transcript.segments.all() if s.end_ms > s.start_ms
-    )
-    return HttpResponse(body, content_type="text/vtt; charset=utf-8")
+    return vtt_response(transcript)
 
 
 def chapters(request: HttpRequest, relay: int, report: int, secret: str = "") -> HttpResponse:

@@ -1,4 +1,6 @@
-"""Serving a report's recordings: only through a view that has checked who may hear it.
+"""Serving a report's files: its recordings and its transcripts as WebVTT captions.
+
+Recordings are served only through a view that has checked who may hear it.
 
 The safe files live in the default storage, which is never served directly. This answers
 range requests, so players can seek, for the pages, the podcast feed and the API alike.
@@ -10,7 +12,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 from internationale.core.visibility import Visibility
-from internationale.relay.models import Report
+from internationale.relay import webvtt
+from internationale.relay.models import Report, Transcript
 
 
 def audio_response(request: HttpRequest, report: Report, kind: str) -> HttpResponseBase:
@@ -45,4 +48,16 @@ def audio_response(request: HttpRequest, report: Report, kind: str) -> HttpRespo
     shared = report.visibility == Visibility.PUBLIC
     response["Cache-Control"] = "public, max-age=3600" if shared else "private, max-age=3600"
     response["Content-Disposition"] = f'inline; filename="report-{report.pk}.{kind}"'
+    return response
+
+
+def vtt_response(transcript: Transcript) -> HttpResponse:
+    """A version as WebVTT captions: its timed lines (the lines of a written report have no
+    time, and captions need one)."""
+    body = webvtt.write(
+        (s.start_ms, s.end_ms, s.text) for s in transcript.segments.all() if s.end_ms > s.start_ms
+    )
+    response = HttpResponse(body, content_type="text/vtt; charset=utf-8")
+    name = f"report-{transcript.report_id}-{transcript.language}.vtt"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

@@ -123,10 +123,6 @@ class ReportKind(models.TextChoices):
     TEXT = "text", _("text")
 
 
-class ReportQuerySet(VisibleQuerySet):
-    pass
-
-
 class Report(VisibleContent):
     """A field report of a circle on duty. Its organization is the circle's; it is shared
     with the relay's network when its visibility says so."""
@@ -156,7 +152,7 @@ class Report(VisibleContent):
     )
     created_at = models.DateTimeField()
 
-    objects = ReportQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["leg__position", "created_at", "id"]

@@ -25,7 +25,7 @@ from internationale.network import access as network_access
 from internationale.network.access import reader, signed_in
 from internationale.network.forms import add_errors
 from internationale.network.models import Member
-from internationale.relay import actions, webvtt
+from internationale.relay import actions
 from internationale.relay.access import (
     access_dossier,
     access_leg,
@@ -36,7 +36,7 @@ from internationale.relay.access import (
     reports_of,
     translation_queue,
 )
-from internationale.relay.files import audio_response
+from internationale.relay.files import audio_response, vtt_response
 from internationale.relay.forms import (
     AudioReportForm,
     FeedForm,
@@ -491,13 +491,7 @@ def machine_transcription(request: HttpRequest, report: int) -> HttpResponse:
 
 
 def transcript_vtt(request: HttpRequest, report: int, language: str) -> HttpResponse:
-    found = access_transcript(reader(request), report, language)
-    body = webvtt.write(
-        (s.start_ms, s.end_ms, s.text) for s in found.segments.all() if s.end_ms > s.start_ms
-    )
-    response = HttpResponse(body, content_type="text/vtt; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="report-{report}-{language}.vtt"'
-    return response
+    return vtt_response(access_transcript(reader(request), report, language))
 
 
 def report_audio(request: HttpRequest, report: int, kind: str) -> HttpResponseBase:

@@ -21,6 +21,7 @@ from internationale.core.commands import LocalizedCommand
 from internationale.network.commands import member_named, network_named
 from internationale.network.models import Circle, Member
 from internationale.relay import actions, speech, webvtt
+from internationale.relay.files import vtt_response
 from internationale.relay.models import Feed, Leg, Relay, Report, Transcript
 
 
@@ -209,10 +210,7 @@ class Command(LocalizedCommand):
 
     def do_vtt(self, actor: Member | None, options: dict[str, Any]) -> None:
         transcript = _transcript(options["report"], options["language"])
-        self.stdout.write(
-            webvtt.write((s.start_ms, s.end_ms, s.text) for s in transcript.segments.all()),
-            ending="",
-        )
+        self.stdout.write(vtt_response(transcript).content.decode(), ending="")
 
     # Acting ---------------------------------------------------------------------------------
 
