@@ -57,6 +57,7 @@ bench: $(STAMP) system-deps
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/ledger.py
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/relay.py
 	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/archive.py
+	INTERNATIONALE_TESTING=true $(BIN)/python benchmarks/archive_search.py
 
 clean:
 	rm -rf $(VENV) .venv-beancount var

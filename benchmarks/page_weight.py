@@ -191,12 +191,18 @@ def report(base: str, display_name: str, password: str, started: float) -> int:
             relay = page.locator("main a[href^='/relays/']").last.get_attribute("href")
             page.goto(relay or "/")
             report = page.locator("main a[href^='/reports/']").first.get_attribute("href")
+            page.goto(f"{network}archive/cross-reference/")
+            group = page.locator("main a[href^='/archive/groups/']").first.get_attribute("href")
+            page.goto(f"{network}archive/")
+            testimony = page.locator("main a[href^='/archive/testimonies/']").first.get_attribute(
+                "href"
+            )
             session = context.cookies()
             context.close()
-            if not all((organization, network, fund, draw, relay, report)):
+            if not all((organization, network, fund, draw, relay, report, group, testimony)):
                 raise SystemExit(
                     "The demo coordinator's pages link no organization, network, fund, draw, "
-                    "relay or report."
+                    "relay, report, corporate group or testimony."
                 )
 
             shell = measure(browser, f"{base}/no-such-page/", cookies=[])
@@ -217,6 +223,13 @@ def report(base: str, display_name: str, password: str, started: float) -> int:
                 ("relay (mosaic)", relay, session),
                 ("field report", report, session),
                 ("relay dossier", f"{relay}dossier/", session),
+                ("archive", f"{network}archive/", session),
+                ("archive search", f"{network}archive/search/?q=corvane", session),
+                ("testimony", testimony, session),
+                ("cross-reference", f"{network}archive/cross-reference/", session),
+                ("group evidence", group, session),
+                ("network map", f"{network}archive/map/", session),
+                ("matches", f"{network}archive/resolution/", session),
             ]
             weights = [
                 (name, measure(browser, base + path, cookies=cookies))

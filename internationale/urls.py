@@ -32,5 +32,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("internationale.treasury.urls")),
     path("", include("internationale.relay.urls")),
+    path("", include("internationale.archive.urls")),
     path("", include("internationale.network.urls")),
 ]

@@ -22,16 +22,21 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from internationale.archive import indexing
 from internationale.archive.models import (
     Consent,
     Entity,
     LegalTactic,
     Link,
     LinkKind,
+    Origin,
     Outcome,
     PayPeriod,
+    Rate,
+    Review,
     Schema,
     Testimony,
+    Translation,
     WageRecord,
 )
 from internationale.core import audit
@@ -132,6 +137,7 @@ def save_entity(actor: Member | None, *, network: Network, fields: EntityFields)
     with transaction.atomic():
         entity, _new = _upsert_entity(actor, network, clean)
         audit.record(actor, "archive.entity.save", entity, key=entity.key)
+        indexing.rescan(network)
     return entity
 
 
@@ -252,6 +258,7 @@ def record_wage(
     with transaction.atomic():
         record, _new = _upsert(WageRecord, actor, network, organization, key, values)
         audit.record(actor, "archive.wage.save", record, key=key)
+        indexing.index_wage(record)
     return record
 
 
@@ -339,6 +346,7 @@ def record_link(
     with transaction.atomic():
         row, _new = _upsert(Link, actor, network, organization, key, values)
         audit.record(actor, "archive.link.save", row, key=key)
+        indexing.index_link(row)
     return row
 
 
@@ -438,10 +446,15 @@ def import_csv(
         for key, values in planned:
             if kind == "entities":
                 _entity, new = _upsert_entity(actor, network, values)
+            elif kind == "wages":
+                wage, new = _upsert(WageRecord, actor, network, organization, key, values)
+                indexing.index_wage(wage)
             else:
-                model = WageRecord if kind == "wages" else Link
-                _row, new = _upsert(model, actor, network, organization, key, values)
+                link, new = _upsert(Link, actor, network, organization, key, values)
+                indexing.index_link(link)
             created += new
+        if kind == "entities":
+            indexing.rescan(network)
         updated = len(planned) - created
         audit.record(actor, "archive.import", network, kind=kind, created=created, updated=updated)
     return Imported(created=created, updated=updated)
@@ -555,10 +568,12 @@ def record_testimony(
     network: Network,
     organization: Organization,
     testimony: TestimonyFields,
+    recording: bool = False,
 ) -> Testimony:
     """A member records a testimony for their organization. Passages between double
     brackets are redactions, cut from every shared copy. The visibility may not go beyond
-    what the speaker consented to."""
+    what the speaker consented to. With `recording`, the text may stay empty until the
+    recording the caller attaches is transcribed."""
     _check_member_of(actor, organization)
     _check_organization_in(organization, network)
     if testimony.consent not in Consent.values:
@@ -571,7 +586,9 @@ def record_testimony(
     language = testimony.language.strip().lower()
     if not is_language(language):
         raise ValidationError({"language": _("Choose a language from the list.")})
-    text = _text(testimony.text, field="text", limit=100_000, multiline=True)
+    text = _text(
+        testimony.text, field="text", limit=100_000, multiline=True, required=not recording
+    )
     if text.count("[[") != text.count("]]"):
         raise ValidationError({"text": _("Close every redaction [[like this]].")})
     values = {
@@ -586,6 +603,7 @@ def record_testimony(
     with transaction.atomic():
         row, _new = _upsert(Testimony, actor, network, organization, key, values)
         audit.record(actor, "archive.testimony.save", row, key=key)
+        indexing.index_testimony(row)
     return row
 
 
@@ -631,4 +649,110 @@ def record_tactic(
     with transaction.atomic():
         row, _new = _upsert(LegalTactic, actor, network, organization, key, values)
         audit.record(actor, "archive.tactic.save", row, key=key)
+        indexing.index_tactic(row)
     return row
+
+
+# Translations and rates -----------------------------------------------------------------------
+
+
+def save_translation(
+    actor: Member | None,
+    *,
+    item: Testimony | LegalTactic,
+    language: str,
+    title: str,
+    text: str,
+    origin: str = Origin.HUMAN,
+) -> Translation:
+    """A member who may read an item writes (or rewrites) its words in another language.
+    A rewrite is a draft again until someone reviews it."""
+    if actor is not None and not item.is_visible_to(actor):
+        raise ValidationError(_("You cannot read this item."))
+    if actor is not None and item.network_id not in actor.network_ids():
+        raise ValidationError(_("Only members of the network can do this."))
+    language = language.strip().lower()
+    if not is_language(language):
+        raise ValidationError({"language": _("Choose a language from the list.")})
+    source_language = getattr(item, "language", "")
+    if language == source_language:
+        raise ValidationError({"language": _("Choose a language other than the original's.")})
+    body = _text(text, field="text", limit=100_000, multiline=True)
+    if body.count("[[") != body.count("]]"):
+        raise ValidationError({"text": _("Close every redaction [[like this]].")})
+    if origin not in Origin.values:
+        raise ValidationError({"origin": _("Choose who translated it.")})
+    key: dict[str, Any] = {"testimony": item} if isinstance(item, Testimony) else {"tactic": item}
+    values = {
+        "title": _text(title, field="title", limit=300),
+        "text": body,
+        "origin": origin,
+        "review": Review.DRAFT,
+        "reviewed_by": None,
+        "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "updated_at": timezone.now(),
+    }
+    with transaction.atomic():
+        translation, _created = Translation.objects.update_or_create(
+            **key, language=language, defaults=values
+        )
+        audit.record(actor, "archive.translation.save", item, language=language)
+        indexing.index_translation(translation)
+    return translation
+
+
+def review_translation(actor: Member | None, translation: Translation) -> Translation:
+    """Someone other than its last editor marks a translation reviewed."""
+    if actor is not None and not translation.item.is_visible_to(actor):
+        raise ValidationError(_("You cannot read this item."))
+    if actor is not None and translation.updated_by_id == actor.pk:
+        raise ValidationError(_("Someone other than its last editor reviews a translation."))
+    with transaction.atomic():
+        translation.review = Review.REVIEWED
+        translation.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        translation.save(update_fields=["review", "reviewed_by"])
+        audit.record(
+            actor, "archive.translation.review", translation.item, language=translation.language
+        )
+    return translation
+
+
+def record_rate(
+    actor: Member | None,
+    *,
+    network: Network,
+    on: date,
+    amount: Money,
+    common: Money,
+) -> Rate:
+    """The network records what `amount` was worth in its common currency on a day, as two
+    exact amounts. The first rate sets the common currency; a second rate for the same day
+    replaces the first."""
+    _check_in_network(actor, network)
+    if amount.minor <= 0 or common.minor <= 0:
+        raise ValidationError(_("Both amounts must be more than zero."))
+    if amount.currency == common.currency:
+        raise ValidationError(_("Choose two different currencies."))
+    first = Rate.objects.filter(network=network).order_by("id").first()
+    if first is not None and first.common_currency != common.currency:
+        raise ValidationError(
+            _("This network compares pay in %(currency)s.") % {"currency": first.common_currency}
+        )
+    with transaction.atomic():
+        rate, _created = Rate.objects.update_or_create(
+            network=network,
+            currency=amount.currency,
+            common_currency=common.currency,
+            on=on,
+            defaults={"amount": amount.minor, "common": common.minor},
+        )
+        audit.record(
+            actor,
+            "archive.rate.save",
+            network,
+            currency=amount.currency,
+            on=on.isoformat(),
+            amount=amount.minor,
+            common=common.minor,
+        )
+    return rate

@@ -9,8 +9,9 @@ records, links with their evidence, a testimony with a redaction, legal tactics.
 
 from datetime import date
 
-from internationale.archive import actions
-from internationale.archive.models import Entity
+from internationale.archive import actions, resolution
+from internationale.archive.models import Entity, Level, Testimony, Verdict
+from internationale.core.money import Money
 from internationale.network.demo import DEMO_NETWORK
 from internationale.network.models import Member, Network, Organization
 
@@ -22,9 +23,9 @@ BURIGANGA = "Buriganga Garment Workers' Union"
 
 # key, name, aliases, countries
 ENTITIES = (
-    ("corvane-holding", "Corvane Holding SE", ("Corvane Group",), ("LU",)),
+    ("corvane-holding", "Corvane Holding SE", ("Corvane Group", "Corvane"), ("LU",)),
     ("corvane-us", "Corvane Logistics, Inc.", ("Corvane Chicago DC",), ("US",)),
-    ("corvane-tr", "Corvane Lojistik A.Ş.", ("Корвейн Лоджистик",), ("TR",)),
+    ("corvane-tr", "Corvane Lojistik A.Ş.", ("Corvane Lojistik", "Корвейн Лоджистик"), ("TR",)),
     ("corvane-ng", "Corvane Nigeria Limited", ("Corvane Port Services",), ("NG",)),
     ("corvane-br", "Corvane Logística Ltda.", ("Corvane Brasil",), ("BR",)),
     ("rapidao", "Rapidão Entregas Ltda.", (), ("BR",)),
@@ -32,6 +33,8 @@ ENTITIES = (
     ("meghna", "Meghna Knit Composite Ltd.", ("মেঘনা নিট কম্পোজিট",), ("BD",)),
     ("antep-tekstil", "Antep Örme Tekstil San. ve Tic. Ltd. Şti.", (), ("TR",)),
     ("lagos-agency", "Harbourline Staffing Agency Ltd", (), ("NG",)),
+    ("corvane-bd", "কোরভেন লজিস্টিকস বাংলাদেশ লিমিটেড", ("Corvane Logistics Bangladesh",), ("BD",)),
+    ("corvane-us-dc", "Corvane Logistics Inc", (), ("US",)),
 )
 
 # owner, asset, share in percent
@@ -65,6 +68,9 @@ def load_demo() -> None:
     _links(network, organizations, people, entities)
     _wages(network, organizations, people, entities)
     _testimonies_and_tactics(network, organizations, people, entities)
+    _translations_and_more(network, organizations, people)
+    _rates(network, people)
+    _judgements(network, people, entities)
 
 
 def _links(
@@ -198,6 +204,32 @@ def _wages(
             "10",
         ),
         (
+            "w-apapa-1",
+            "corvane-ng",
+            YABA,
+            "Ada",
+            "NG",
+            "Lagos",
+            "port loader",
+            "6000",
+            "NGN",
+            "day",
+            "12",
+        ),
+        (
+            "w-gru-1",
+            "corvane-br",
+            ZONA_LESTE,
+            "Caio",
+            "BR",
+            "Guarulhos",
+            "warehouse picker",
+            "1900",
+            "BRL",
+            "month",
+            "220",
+        ),
+        (
             "w-sp-1",
             "rapidao",
             ZONA_LESTE,
@@ -263,7 +295,9 @@ def _testimonies_and_tactics(
             text=(
                 "At Corvane the scanner counts every minute we are not picking. The shift "
                 "manager [[Gary on the B dock]] reads the list out loud before the break. "
-                "They say the numbers come from head office, the same in every country."
+                "They say the numbers come from head office, the same in every country. "
+                "When we asked for a union, the manager told us the company is like a family "
+                "and a family does not need a union."
             ),
             consent="network",
             visibility="network",
@@ -334,3 +368,107 @@ def _testimonies_and_tactics(
                 key=key,
             ),
         )
+
+
+def _translations_and_more(
+    network: Network, organizations: dict[str, Organization], people: dict[str, Member]
+) -> None:
+    turkish = Testimony.objects.get(network=network, key="t-kayitsiz")
+    actions.save_translation(
+        people["Ada"],
+        item=turkish,
+        language="en",
+        title="We work unregistered",
+        text=(
+            "We work without contracts in the Corvane Lojistik warehouse. The foreman "
+            "[[Kemal Bey]] said that whoever complains need not come back the next day. "
+            "The numbers come from head office, they say. He told us the company is like a "
+            "family, and a family does not need a union."
+        ),
+    )
+    brazilian = actions.record_testimony(
+        people["Bia"],
+        network=network,
+        organization=organizations[ZONA_LESTE],
+        testimony=actions.TestimonyFields(
+            title="O salário chega atrasado",
+            speaker="Garoa",
+            language="pt",
+            text=(
+                "Na Corvane Brasil o salário chega atrasado todo mês e ninguém explica o "
+                "desconto. O supervisor disse que a empresa é como uma família, e família não "
+                "precisa de sindicato."
+            ),
+            consent="network",
+            visibility="network",
+            key="t-salario",
+        ),
+    )
+    actions.save_translation(
+        people["Ada"],
+        item=brazilian,
+        language="en",
+        title="The pay comes late",
+        text=(
+            "At Corvane Brasil the pay comes late every month and no one explains the "
+            "deduction. The supervisor said the company is like a family, and a family does "
+            "not need a union."
+        ),
+    )
+    actions.record_testimony(
+        people["Shirin"],
+        network=network,
+        organization=organizations[BURIGANGA],
+        testimony=actions.TestimonyFields(
+            title="Night shifts before the Kestrel shipment",
+            speaker="Moyna",
+            language="en",
+            text=(
+                "Before each Kestrel Apparel Sourcing Ltd shipment the line works through the "
+                "night. [[Our "
+                "supervisor's cousin]] keeps the gate locked until the count is done."
+            ),
+            consent="organization",
+            visibility="private",
+            key="t-night-shifts",
+        ),
+    )
+
+
+# currency, amount in that currency, worth in US dollars (on 1 September 2026)
+RATES = (
+    ("TRY", "4100.00", "100.00"),
+    ("NGN", "150000.00", "100.00"),
+    ("BRL", "540.00", "100.00"),
+    ("BDT", "12200.00", "100.00"),
+)
+
+
+def _rates(network: Network, people: dict[str, Member]) -> None:
+    for currency, amount, worth in RATES:
+        actions.record_rate(
+            people["Tunde"],
+            network=network,
+            on=date(2026, 9, 1),
+            amount=Money.parse(amount, currency),
+            common=Money.parse(worth, "USD"),
+        )
+
+
+def _judgements(network: Network, people: dict[str, Member], entities: dict[str, Entity]) -> None:
+    resolution.judge(
+        people["Tunde"],
+        network=network,
+        level=Level.ENTITY,
+        first=entities["corvane-us"],
+        second=entities["corvane-us-dc"],
+        verdict=Verdict.SAME,
+    )
+    resolution.judge(
+        people["Rafiq"],
+        network=network,
+        level=Level.ENTITY,
+        first=entities["corvane-us"],
+        second=entities["corvane-br"],
+        verdict=Verdict.DIFFERENT,
+    )

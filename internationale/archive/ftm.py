@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from followthemoney import model
 from followthemoney.exc import InvalidData
 
-from internationale.archive import actions
+from internationale.archive import actions, indexing
 from internationale.archive.models import Entity, Link, LinkKind, Schema
 from internationale.core import audit
 from internationale.core.visibility import Visibility
@@ -151,6 +151,7 @@ def import_lines(
             _row, new = actions._upsert(Link, actor, network, organization, link["key"], values)
             created += new
         updated = len(entities) + len(links) - created
+        indexing.rescan(network)
         audit.record(
             actor,
             "archive.import",

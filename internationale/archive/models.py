@@ -9,14 +9,15 @@ record it imported before instead of adding it twice.
 """
 
 import re
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from internationale.core.visibility import VisibleContent, VisibleQuerySet
+from internationale.core.money import Money
+from internationale.core.visibility import Visibility, VisibleContent, VisibleQuerySet, reader_ids
 from internationale.network.models import Network, Organization
 
 
@@ -66,6 +67,20 @@ class Entity(models.Model):
 class ItemQuerySet(VisibleQuerySet):
     def in_network(self, network: Network) -> "ItemQuerySet":
         return self.filter(network=network)
+
+    def visible_to(self, member: Any) -> Self:
+        """What the reader may read. A private organization's items stay with its own
+        members whatever their visibility, so they never name it to outsiders (as its
+        notices do)."""
+        organization_ids, _networks = reader_ids(member)
+        return (
+            super()
+            .visible_to(member)
+            .exclude(
+                Q(organization__visibility=Visibility.PRIVATE)
+                & ~Q(organization_id__in=organization_ids)
+            )
+        )
 
 
 class Item(VisibleContent):
@@ -224,7 +239,11 @@ class Testimony(Item):
     title = models.CharField(_("title"), max_length=200)
     speaker = models.CharField(_("speaker's pseudonym"), max_length=80)
     language = models.CharField(_("language"), max_length=16)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), blank=True)
+    audio_ogg = models.FileField(upload_to="archive/", blank=True)
+    audio_mp3 = models.FileField(upload_to="archive/", blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    transcribing = models.CharField(max_length=8, blank=True)
     consent = models.CharField(
         _("consent"), max_length=12, choices=Consent, default=Consent.ORGANIZATION
     )
@@ -273,3 +292,191 @@ class Rate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.on}"
+
+    @property
+    def amount_money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    @property
+    def common_money(self) -> Money:
+        return Money(self.common, self.common_currency)
+
+
+class Origin(models.TextChoices):
+    HUMAN = "human", _("by a person")
+    MACHINE = "machine", _("by a machine")
+
+
+class Review(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REVIEWED = "reviewed", _("reviewed")
+
+
+class Translation(models.Model):
+    """The words of a testimony or a legal tactic in another language. It is read by whoever
+    reads its item; redactions [[like this]] are cut from shared copies as in a testimony."""
+
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.CASCADE, null=True, blank=True, related_name="translations"
+    )
+    tactic = models.ForeignKey(
+        LegalTactic, on_delete=models.CASCADE, null=True, blank=True, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=16)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    origin = models.CharField(max_length=8, choices=Origin, default=Origin.HUMAN)
+    review = models.CharField(max_length=8, choices=Review, default=Review.DRAFT)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["language", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(testimony__isnull=True, tactic__isnull=False)
+                | Q(testimony__isnull=False, tactic__isnull=True),
+                name="translation_of_one_item",
+            ),
+            models.UniqueConstraint(
+                "testimony", "language", name="one_translation_per_testimony_language"
+            ),
+            models.UniqueConstraint(
+                "tactic", "language", name="one_translation_per_tactic_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def item(self) -> "Testimony | LegalTactic":
+        return self.testimony if self.testimony is not None else self.tactic  # type: ignore[return-value]
+
+    @property
+    def shared_text(self) -> str:
+        return REDACTED.sub(REDACTION_MARK, self.text)
+
+    @property
+    def own_text(self) -> str:
+        return REDACTED.sub(r"\1", self.text)
+
+
+class Mention(models.Model):
+    """A name of `entity` found in a text: a testimony, a legal tactic, a translation of
+    either, or a relay transcript. `start` and `end` are offsets into the text as its own
+    organization reads it (a translation's title and text joined by a line break; a legal
+    tactic's issue, tactic, documents and jurisdiction, one per line); `shared` says whether
+    the mention is also in the shared copy (it is not when it lies inside a redaction, and
+    then only that organization sees it)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+    tactic = models.ForeignKey(
+        LegalTactic, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+    translation = models.ForeignKey(
+        Translation, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+    transcript = models.ForeignKey(
+        "relay.Transcript", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=16, blank=True)
+    surface = models.CharField(max_length=300)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    shared = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["entity", "id"]
+        indexes = [models.Index("network", "entity", name="mention_by_entity")]
+
+    def __str__(self) -> str:
+        return self.surface
+
+
+class Level(models.TextChoices):
+    ENTITY = "entity", _("the same legal entity")
+    GROUP = "group", _("the same corporate group")
+
+
+class Verdict(models.TextChoices):
+    SAME = "same", _("same")
+    DIFFERENT = "different", _("different")
+    UNSURE = "unsure", _("unsure")
+
+
+class Judgement(models.Model):
+    """A researcher's answer to "are these two records the same legal entity (or of the
+    same corporate group)?". The records themselves are never changed: clusters are drawn
+    from the judgements, transitively, and change back when a judgement is withdrawn or
+    changed. `left` is the record with the smaller id."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8, choices=Level)
+    left = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=10, choices=Verdict)
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    judged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-judged_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "network", "level", "left", "right", name="one_judgement_a_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(left__lt=models.F("right")), name="judgement_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} {self.verdict} {self.right_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"judgement {self.pk}"
+
+
+class SearchEntry(VisibleContent):
+    """One searchable text, with its reader's rights copied from its source: a testimony's
+    shared copy, a translation, a legal tactic, a wage record, a link's evidence, an entity's
+    names, or a relay transcript. SQLite searches it through an FTS5 table kept in step by
+    triggers; PostgreSQL through a full-text index on the same columns."""
+
+    networks_field = "network"
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12)
+    object_id = models.PositiveIntegerField()
+    language = models.CharField(max_length=16, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField()
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        constraints = [models.UniqueConstraint("kind", "object_id", name="one_entry_a_source")]
+        indexes = [models.Index("network", "kind", name="search_entry_by_kind")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,3 +1,4 @@
+import io
 import json
 from datetime import date
 
@@ -291,3 +292,83 @@ class CommandLineImportTests(ArchiveTestCase):
         self.assertEqual(ids, {"corvane-de", "corvane-tr"})
         with self.assertRaises(CommandError):
             self.run_archive("export", "--network", self.network.slug, "--as", "Stranger C")
+
+
+class CommandLineResearchTests(ArchiveTestCase):
+    """`archive search|suggest|judge|xref|rescan`: what the pages do, as CSV."""
+
+    def run_archive(self, *args: str) -> list[dict[str, str]]:
+        import csv
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("archive", *args, "--network", self.network.slug, stdout=out)
+        text = out.getvalue()
+        return list(csv.DictReader(io.StringIO(text))) if "," in text.splitlines()[0] else []
+
+    def setUp(self) -> None:
+        for organization, author, visibility, words in (
+            (self.alpha, self.member, "private", "The Corvane Lojistik A.Ş. gate stays locked."),
+            (self.beta, self.outsider, "network", "Corvane Lojistik A.Ş. pays late in Mersin."),
+        ):
+            actions.record_testimony(
+                author,
+                network=self.network,
+                organization=organization,
+                testimony=actions.TestimonyFields(
+                    title=f"{visibility} account",
+                    speaker="Gull",
+                    language="en",
+                    text=words,
+                    consent="network",
+                    visibility=visibility,
+                ),
+            )
+
+    def test_search_writes_only_what_the_member_may_read(self) -> None:
+        mine = self.run_archive("search", "corvane", "--as", "Member A")
+        theirs = self.run_archive("search", "corvane", "--as", "Outsider B")
+        self.assertEqual(
+            {r["title"] for r in mine if r["kind"] == "testimony"},
+            {"private account", "network account"},
+        )
+        self.assertEqual(
+            {r["title"] for r in theirs if r["kind"] == "testimony"}, {"network account"}
+        )
+        self.assertNotIn("gate", " ".join(r["snippet"] for r in theirs))
+
+    def test_suggest_judge_and_xref(self) -> None:
+        suggested = self.run_archive("suggest", "--level", "group", "--as", "Coordinator A")
+        self.assertEqual(
+            {(r["first"], r["second"]) for r in suggested}, {("corvane-de", "corvane-tr")}
+        )
+        self.run_archive(
+            "judge",
+            "corvane-tr",
+            "corvane-de",
+            "--level",
+            "group",
+            "--verdict",
+            "same",
+            "--as",
+            "Coordinator A",
+        )
+        self.assertEqual(self.run_archive("suggest", "--level", "group", "--as", "Member A"), [])
+        groups = self.run_archive("xref", "--as", "Member A")
+        self.assertEqual(len(groups), 1)
+        self.assertEqual(groups[0]["records"], "corvane-de corvane-tr")
+        self.assertEqual(
+            set(groups[0]["organizations"].split("; ")), {self.alpha.slug, self.beta.slug}
+        )
+        self.assertEqual(self.run_archive("xref", "--as", "Outsider B"), [])
+
+    def test_rescan_finds_the_mentions_again(self) -> None:
+        from django.core.management import call_command
+
+        from internationale.archive import models as archive
+
+        archive.Mention.objects.all().delete()
+        call_command("archive", "rescan", "--network", self.network.slug, stdout=io.StringIO())
+        self.assertEqual(archive.Mention.objects.filter(entity=self.corvane_tr).count(), 2)

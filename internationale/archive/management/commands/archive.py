@@ -13,9 +13,15 @@ standard input), and write CSV to standard output. The rules are in
 organization, as the member named by `--as`: every row is checked first and nothing is
 written if any is bad. `export` writes the network's entities and the links that member may
 read as FollowTheMoney JSON lines.
+
+`search QUERY`, `suggest --level`, `judge FIRST SECOND --level --verdict` (entities by key),
+and `xref` do what the archive's pages do, as the member named by `--as`, and write CSV.
+`rescan` indexes every text of a network again and finds its mentions anew (after an
+upgrade, or a change to the rules of mention detection).
 """
 
 import csv
+import html
 import io
 import json
 import sys
@@ -26,9 +32,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from internationale.archive import access, actions, ftm, matching
+from internationale.archive import (
+    access,
+    actions,
+    ftm,
+    indexing,
+    matching,
+    resolution,
+    search,
+    xref,
+)
+from internationale.archive.models import Verdict
 from internationale.core.commands import LocalizedCommand
 from internationale.network.commands import member_named, network_named, organization_named
 
@@ -75,9 +92,43 @@ class Command(LocalizedCommand):
         )
         command.add_argument("--network", required=True)
         command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
+        command = commands.add_parser(
+            "search", help="Search what a member may read in a network's archive (CSV out)."
+        )
+        command.add_argument("query")
+        command.add_argument("--network", required=True)
+        command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
+        command.add_argument("--kind", choices=search.KINDS, default="")
+        command.add_argument("--language", default="")
+        command = commands.add_parser(
+            "suggest", help="List suggested matches no one has judged yet (CSV out)."
+        )
+        command.add_argument("--network", required=True)
+        command.add_argument("--level", choices=matching.LEVELS, required=True)
+        command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
+        command = commands.add_parser(
+            "judge", help="Judge two entity records (by key): same, different or unsure."
+        )
+        command.add_argument("first")
+        command.add_argument("second")
+        command.add_argument("--network", required=True)
+        command.add_argument("--level", choices=matching.LEVELS, required=True)
+        command.add_argument("--verdict", choices=Verdict.values, required=True)
+        command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
+        command = commands.add_parser(
+            "xref",
+            help="List the corporate groups named in two or more organizations' or countries' "
+            "records, broadest first (CSV out).",
+        )
+        command.add_argument("--network", required=True)
+        command.add_argument("--as", dest="as_member", required=True, metavar="DISPLAY_NAME")
+        command = commands.add_parser(
+            "rescan", help="Index every text of a network again and find its mentions anew."
+        )
+        command.add_argument("--network", required=True)
 
     def run(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] in ("import", "export"):
+        if options["subcommand"] not in ("compare", "cluster"):
             getattr(self, f"do_{options['subcommand']}")(options)
             return
         header, rows = _read(options["csv"])
@@ -113,6 +164,92 @@ class Command(LocalizedCommand):
             raise ValidationError(_("Only members of the network can do this."))
         for line in ftm.export(network, iter(access.links(member, network))):
             self.stdout.write(json.dumps(line, ensure_ascii=False, sort_keys=True))
+
+    def do_search(self, options: dict[str, Any]) -> None:
+        member = member_named(options["as_member"])
+        network = network_named(options["network"])
+        if not access.is_archive_member(member, network):
+            raise ValidationError(_("Only members of the network can do this."))
+        hits = search.search(
+            member,
+            network,
+            options["query"],
+            search.Filters(kind=options["kind"], language=options["language"]),
+        )
+        writer = self._writer(["kind", "id", "language", "title", "snippet"])
+        for hit in hits:
+            writer.writerow(
+                {
+                    "kind": hit.entry.kind,
+                    "id": hit.entry.object_id,
+                    "language": hit.entry.language,
+                    "title": hit.entry.title,
+                    "snippet": html.unescape(strip_tags(hit.snippet)),
+                }
+            )
+
+    def do_suggest(self, options: dict[str, Any]) -> None:
+        member = member_named(options["as_member"])
+        network = network_named(options["network"])
+        writer = self._writer(["first", "second", "score", "reasons"])
+        for found in resolution.suggestions(member, network, options["level"], limit=10_000):
+            writer.writerow(
+                {
+                    "first": found.left.key,
+                    "second": found.right.key,
+                    "score": f"{found.score:.4f}",
+                    "reasons": "; ".join(found.reasons),
+                }
+            )
+
+    def do_judge(self, options: dict[str, Any]) -> None:
+        member = member_named(options["as_member"])
+        network = network_named(options["network"])
+        records = {
+            e.key: e
+            for e in access.entities_of(member, network).filter(
+                key__in=[options["first"], options["second"]]
+            )
+        }
+        for key in (options["first"], options["second"]):
+            if key not in records:
+                raise ValidationError(_("There is no entity %(key)s.") % {"key": key})
+        judgement = resolution.judge(
+            member,
+            network=network,
+            level=options["level"],
+            first=records[options["first"]],
+            second=records[options["second"]],
+            verdict=options["verdict"],
+        )
+        self.stdout.write(
+            _("Judged: %(verdict)s (score %(score).4f).")
+            % {"verdict": judgement.get_verdict_display(), "score": judgement.score or 0}
+        )
+
+    def do_xref(self, options: dict[str, Any]) -> None:
+        member = member_named(options["as_member"])
+        network = network_named(options["network"])
+        if not access.is_archive_member(member, network):
+            raise ValidationError(_("Only members of the network can do this."))
+        writer = self._writer(["group", "organizations", "countries", "evidence", "records"])
+        for found in xref.cross_reference(member, network):
+            if not found.shared:
+                continue
+            writer.writerow(
+                {
+                    "group": found.group.head.key,
+                    "organizations": "; ".join(o.slug for o in found.organizations),
+                    "countries": " ".join(found.countries),
+                    "evidence": len(found.evidence),
+                    "records": " ".join(sorted(e.key for e in found.group.entities)),
+                }
+            )
+
+    def do_rescan(self, options: dict[str, Any]) -> None:
+        network = network_named(options["network"])
+        count = indexing.rescan(network)
+        self.stdout.write(_("Mentions found: %(count)d.") % {"count": count})
 
     def _compare(
         self, header: Sequence[str], rows: list[dict[str, str]], *, level: matching.Level
