@@ -17,6 +17,7 @@ urlpatterns = [
     path("networks/<slug:network>/archive/links/new/", views.new_link, name="new-link"),
     path("networks/<slug:network>/archive/tactics/new/", views.new_tactic, name="new-tactic"),
     path("networks/<slug:network>/archive/import/", views.import_page, name="import"),
+    path("networks/<slug:network>/archive/export.ftm.json", views.export, name="export"),
     path("networks/<slug:network>/archive/resolution/", views.resolution_page, name="resolution"),
     path("networks/<slug:network>/archive/resolution/judge/", views.judge, name="judge"),
     path(

@@ -6,6 +6,7 @@ redactions are read only by the organization that recorded it.
 """
 
 import dataclasses
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_POST
 from internationale.archive import (
     access,
     actions,
+    ftm,
     graph,
     indexing,
     recordings,
@@ -95,6 +97,19 @@ def home(request: HttpRequest, network: str) -> HttpResponse:
             "may_record": bool(access.may_record(member, found)),
         },
     )
+
+
+@login_required
+def export(request: HttpRequest, network: str) -> HttpResponse:
+    """The network's entities and the links the member may read, as FollowTheMoney JSON
+    lines for Aleph and OpenSanctions tools."""
+    member, found = _network(request, network)
+    lines = ftm.export(found, iter(access.links(member, found)))
+    body = "".join(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n" for line in lines)
+    response = HttpResponse(body, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}-archive.ftm.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -169,6 +169,15 @@ class PrivateItemsTests(AccessMatrixTestCase):
         self.assertIn("HX-4471", ours)
         self.assertIn("link:alpha-union:grenholm-ships", ours)
 
+    def test_the_export_download_leaves_out_their_private_link(self) -> None:
+        url = reverse("archive:export", args=[self.network.slug])
+        theirs = self.page(self.outsider, url)
+        self.assertEqual(theirs["Content-Type"], "application/x-ndjson; charset=utf-8")
+        self.assertNotIn("HX-4471", theirs.content.decode())
+        self.assertIn('"halvorsen"', theirs.content.decode())
+        self.assertIn("HX-4471", self.page(self.member, url).content.decode())
+        self.assertEqual(self.page(self.stranger, url).status_code, 404)
+
     def test_the_entity_s_mentions_leave_out_their_private_testimony(self) -> None:
         self.assertEqual(
             list(access.mentions_of(self.outsider, self.network, [self.halvorsen])), []
