@@ -86,7 +86,9 @@ def _network(member: Member, slug: str) -> Network:
 
 def _recording_organization(member: Member, network: Network, slug: str) -> Organization:
     """An organization of the network, named in the body, that the member records for."""
-    found = network.organizations.filter(slug=slug).first()
+    # Only organizations the member may see are named: a private organization's membership
+    # is never confirmed to outsiders, who get the answer an unknown name gets.
+    found = network_access.organizations_of(network, member).filter(slug=slug).first()
     if found is None:
         raise ValidationError({"organization": _("This organization is not in this network.")})
     if found not in access.may_record(member, network):
@@ -567,7 +569,7 @@ def search(request: HttpRequest, network: str, query: Query[SearchQuery]) -> lis
     found = _network(member, network)
     if query.kind and query.kind not in archive_search.KINDS:
         raise ValidationError({"kind": _("Choose a kind of text from the list.")})
-    slugs = dict(found.organizations.values_list("pk", "slug"))
+    slugs = dict(network_access.organizations_of(found, member).values_list("pk", "slug"))
     organization = None
     if query.organization:
         organization = next((pk for pk, slug in slugs.items() if slug == query.organization), None)

@@ -21,7 +21,7 @@ from internationale.archive.models import (
     Translation,
     WageRecord,
 )
-from internationale.core.visibility import reader_ids
+from internationale.core.visibility import Visibility, reader_ids
 from internationale.network.models import (
     Capability,
     Member,
@@ -139,7 +139,15 @@ def mentions_of(member: Member | None, network: Network, entities: Any) -> Any:
     organization_ids, _networks = reader_ids(member)
     readable_testimonies = testimonies(member, network).values("pk")
     readable_tactics = legal_tactics(member, network).values("pk")
-    readable_reports = Report.objects.visible_to(member).filter(network=network).values("pk")
+    readable_reports = (
+        Report.objects.visible_to(member)
+        .filter(network=network)
+        .exclude(
+            Q(organization__visibility=Visibility.PRIVATE)
+            & ~Q(organization_id__in=organization_ids)
+        )
+        .values("pk")
+    )
     own = (
         Q(testimony__organization__in=organization_ids)
         | Q(translation__testimony__organization__in=organization_ids)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from internationale.archive import indexing
 from internationale.archive.models import (
+    REDACTED,
     Consent,
     Entity,
     LegalTactic,
@@ -551,6 +552,14 @@ def visibility_within_consent(visibility: str, consent: str) -> bool:
 # Testimonies and legal tactics ----------------------------------------------------------------
 
 
+def _check_redactions(text: str) -> None:
+    """Every redaction opened and closed once, none inside another: a stray or nested
+    bracket would let part of a redaction into the shared copy."""
+    outside = REDACTED.sub("", text)
+    if "[[" in outside or "]]" in outside or any("[[" in m for m in REDACTED.findall(text)):
+        raise ValidationError({"text": _("Close every redaction [[like this]].")})
+
+
 @dataclass(frozen=True)
 class TestimonyFields:
     title: str
@@ -589,8 +598,7 @@ def record_testimony(
     text = _text(
         testimony.text, field="text", limit=100_000, multiline=True, required=not recording
     )
-    if text.count("[[") != text.count("]]"):
-        raise ValidationError({"text": _("Close every redaction [[like this]].")})
+    _check_redactions(text)
     values = {
         "title": _text(testimony.title, field="title", limit=200),
         "speaker": _text(testimony.speaker, field="speaker", limit=80),
@@ -678,8 +686,7 @@ def save_translation(
     if language == source_language:
         raise ValidationError({"language": _("Choose a language other than the original's.")})
     body = _text(text, field="text", limit=100_000, multiline=True)
-    if body.count("[[") != body.count("]]"):
-        raise ValidationError({"text": _("Close every redaction [[like this]].")})
+    _check_redactions(body)
     if origin not in Origin.values:
         raise ValidationError({"origin": _("Choose who translated it.")})
     key: dict[str, Any] = {"testimony": item} if isinstance(item, Testimony) else {"tactic": item}
@@ -705,6 +712,8 @@ def review_translation(actor: Member | None, translation: Translation) -> Transl
     """Someone other than its last editor marks a translation reviewed."""
     if actor is not None and not translation.item.is_visible_to(actor):
         raise ValidationError(_("You cannot read this item."))
+    if actor is not None and translation.item.network_id not in actor.network_ids():
+        raise ValidationError(_("Only members of the network can do this."))
     if actor is not None and translation.updated_by_id == actor.pk:
         raise ValidationError(_("Someone other than its last editor reviews a translation."))
     with transaction.atomic():

@@ -291,18 +291,26 @@ def rescan(network: Network) -> int:
     index every item and entity. Returns how many mentions there are now."""
     with transaction.atomic():
         Mention.objects.filter(network=network).delete()
-        for entity in Entity.objects.filter(network=network):
+        for entity in Entity.objects.filter(network=network).select_related("network"):
             index_entity(entity)
-        for testimony in Testimony.objects.filter(network=network).select_related("organization"):
+        for testimony in (
+            Testimony.objects.filter(network=network)
+            .select_related("network", "organization")
+            .prefetch_related("translations__testimony__network")
+        ):
             index_testimony(testimony)
-        for tactic in LegalTactic.objects.filter(network=network).select_related("organization"):
+        for tactic in (
+            LegalTactic.objects.filter(network=network)
+            .select_related("network", "organization")
+            .prefetch_related("translations__tactic__network")
+        ):
             index_tactic(tactic)
         for wage in WageRecord.objects.filter(network=network).select_related(
-            "employer", "organization"
+            "network", "employer", "organization"
         ):
             index_wage(wage)
         for link in Link.objects.filter(network=network).select_related(
-            "source", "target", "organization"
+            "network", "source", "target", "organization"
         ):
             index_link(link)
         SearchEntry.objects.filter(network=network, kind="transcript").delete()

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,7 +48,9 @@ from internationale.archive.forms import (
     WageForm,
 )
 from internationale.archive.models import (
+    REDACTED,
     Judgement,
+    LegalTactic,
     Level,
     Link,
     Rate,
@@ -260,10 +262,34 @@ def _record_testimony(member: Member, network: Network, data: dict[str, Any]) ->
     return testimony
 
 
+def _mentions(member: Member, item: Any, text: str, language: str | None) -> SafeString:
+    """The text with its mentions linked, for members of the item's network; a reader from
+    outside it (of a public item) reads the text alone, not which names the network
+    follows."""
+    if not access.is_archive_member(member, item.network):
+        return linked(text, [])
+    return linked(text, indexing.mention_index(item.network).find(text, language=language))
+
+
+def _audio_shared(member: Member, testimony: Testimony) -> bool:
+    """A recording says what its redactions cut: only its organization hears the recording
+    of a testimony with redactions."""
+    return access.is_own(member, testimony) or not REDACTED.search(testimony.text)
+
+
 @login_required
 def testimony(request: HttpRequest, testimony: int) -> HttpResponse:
     member = signed_in(request)
-    found = access.access_testimony(member, testimony)
+    return _testimony_page(request, member, access.access_testimony(member, testimony))
+
+
+def _testimony_page(
+    request: HttpRequest,
+    member: Member,
+    found: Testimony,
+    form: TranslationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     translations = list(found.translations.all())
     language = request.GET.get("language", "")
     shown = next((t for t in translations if t.language == language), None)
@@ -279,8 +305,6 @@ def testimony(request: HttpRequest, testimony: int) -> HttpResponse:
             access.testimony_text(member, found),
             found.language,
         )
-    index = indexing.mention_index(found.network)
-    form = TranslationForm(initial={"title": found.title})
     return render(
         request,
         "archive/testimony.html",
@@ -289,14 +313,16 @@ def testimony(request: HttpRequest, testimony: int) -> HttpResponse:
             "item": found,
             "testimony": found,
             "title": title,
-            "body": linked(text, index.find(text, language=shown_language)),
+            "body": _mentions(member, found, text, shown_language),
             "shown": shown,
             "shown_language": shown_language,
             "translations": translations,
             "own": access.is_own(member, found),
-            "form": form,
+            "audio": bool(found.audio_ogg) and _audio_shared(member, found),
+            "form": form or TranslationForm(initial={"title": found.title}),
             "member": member,
         },
+        status=status,
     )
 
 
@@ -304,17 +330,30 @@ def testimony(request: HttpRequest, testimony: int) -> HttpResponse:
 def testimony_audio(request: HttpRequest, testimony: int, kind: str) -> HttpResponseBase:
     member = signed_in(request)
     found = access.access_testimony(member, testimony)
-    return audio_response(request, found, kind)  # type: ignore[arg-type]
+    if not _audio_shared(member, found):
+        raise Http404
+    response = audio_response(request, found, kind)  # type: ignore[arg-type]
+    if not found.is_visible_to(None):
+        response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
 def tactic(request: HttpRequest, tactic: int) -> HttpResponse:
     member = signed_in(request)
-    found = access.access_tactic(member, tactic)
+    return _tactic_page(request, member, access.access_tactic(member, tactic))
+
+
+def _tactic_page(
+    request: HttpRequest,
+    member: Member,
+    found: LegalTactic,
+    form: TranslationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     translations = list(found.translations.all())
     language = request.GET.get("language", "")
     shown = next((t for t in translations if t.language == language), None)
-    index = indexing.mention_index(found.network)
     text = access.translation_text(member, shown) if shown else found.tactic
     return render(
         request,
@@ -324,12 +363,13 @@ def tactic(request: HttpRequest, tactic: int) -> HttpResponse:
             "item": found,
             "tactic": found,
             "title": shown.title if shown else found.issue,
-            "body": linked(text, index.find(text, language=shown.language if shown else None)),
+            "body": _mentions(member, found, text, shown.language if shown else None),
             "shown": shown,
             "translations": translations,
-            "form": TranslationForm(initial={"title": found.issue}),
+            "form": form or TranslationForm(initial={"title": found.issue}),
             "member": member,
         },
+        status=status,
     )
 
 
@@ -364,9 +404,9 @@ def translate(request: HttpRequest, kind: str, item: int) -> HttpResponse:
             return redirect(
                 reverse(f"archive:{kind}", args=[found.pk]) + f"?language={data['language']}"
             )
-    for problem in [*form.non_field_errors(), *[e for f in form for e in f.errors]]:
-        messages.error(request, problem)
-    return redirect(f"archive:{kind}", found.pk)
+    # The page again, with what the person wrote and what is wrong with it.
+    page = _testimony_page if kind == "testimony" else _tactic_page
+    return page(request, member, found, form=form, status=400)
 
 
 @login_required
@@ -555,7 +595,8 @@ def judge(request: HttpRequest, network: str) -> HttpResponse:
     member, found = _network(request, network)
     form = JudgementForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, _("Choose same, different or unsure."))
+        return redirect("archive:resolution", found.slug)
     data = form.cleaned_data
     records = access.entities_of(member, found).in_bulk([data["left"], data["right"]])
     if len(records) != 2:

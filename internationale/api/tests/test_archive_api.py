@@ -502,6 +502,18 @@ class SearchTests(ArchiveApiTestCase):
         )
 
 
+class PrivateOrganizationTests(ArchiveApiTestCase):
+    def test_a_private_organization_answers_as_an_unknown_name_does(self) -> None:
+        type(self.alpha).objects.filter(pk=self.alpha.pk).update(visibility="private")
+        hidden = self.refused("outsider", "get", f"{self.base}/search?q=x&organization=alpha-union")
+        unknown = self.refused("outsider", "get", f"{self.base}/search?q=x&organization=no-such")
+        self.assertEqual(hidden, unknown)
+        self.assertEqual(
+            self.ok("member", "get", f"{self.base}/search?q=x&organization={self.alpha.slug}"),
+            [],
+        )
+
+
 class ResolutionTests(ArchiveApiTestCase):
     def judgement_body(self, **more: Any) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ writes, refuses and shows."""
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -602,9 +603,10 @@ class TranslationPageTests(ArchivePagesTestCase):
     def test_a_translation_in_the_original_s_language_is_refused_with_a_message(self) -> None:
         url = reverse("archive:translate", args=["testimony", self.testimony.pk])
         response = self.client_for(self.translator).post(
-            url, {"language": "en", "title": "Again", "text": "Again."}, follow=True
+            url, {"language": "en", "title": "Again", "text": "Again."}
         )
-        self.assertContains(response, "Choose a language other than the original")
+        self.assertContains(response, "Choose a language other than the original", status_code=400)
+        self.assertContains(response, "Again.", status_code=400)
         self.assertFalse(Translation.objects.filter(title="Again").exists())
 
     def test_no_one_who_cannot_read_the_item_translates_it(self) -> None:
@@ -723,3 +725,79 @@ class RatesAndMapPageTests(ArchivePagesTestCase):
         self.assertIn("Corvane Logistics GmbH", svg)
         self.assertIn("Alpha Union", svg)
         self.assertIn(reverse("archive:group", args=[self.corvane.pk]), svg)
+
+
+class GuardTests(ArchivePagesTestCase):
+    """What stays with the organization that recorded it, in the corners of the pages."""
+
+    def record(self, text: str, *, visibility: str = "network") -> SavedTestimony:
+        return actions.record_testimony(
+            self.member,
+            network=self.network,
+            organization=self.alpha,
+            testimony=actions.TestimonyFields(
+                title="Gate",
+                speaker="Wren",
+                language="en",
+                text=text,
+                consent="public",
+                visibility=visibility,
+            ),
+        )
+
+    def test_stray_or_nested_brackets_are_refused_not_half_shared(self) -> None:
+        before = SavedTestimony.objects.count()
+        for text in (
+            "Start [[outer [[inner]] tail]] end.",
+            "It ]] was [[ him.",
+            "Only [[opened.",
+        ):
+            with self.subTest(text=text), self.assertRaises(ValidationError):
+                self.record(text)
+        self.assertEqual(SavedTestimony.objects.count(), before)
+
+    def test_a_recording_with_redactions_is_heard_by_its_organization_only(self) -> None:
+        from django.core.files.base import ContentFile
+
+        found = self.record("The gate was locked by [[the owner's cousin]].")
+        found.audio_ogg.save("gate.ogg", ContentFile(b"OggS" + b"\0" * 60), save=True)
+        url = reverse("archive:testimony-audio", args=[found.pk, "ogg"])
+        self.assertEqual(self.client_for(self.outsider).get(url).status_code, 404)
+        self.assertNotContains(
+            self.client_for(self.outsider).get(reverse("archive:testimony", args=[found.pk])),
+            "<audio",
+        )
+        mine = self.client_for(self.member).get(url)
+        self.assertEqual(mine.status_code, 200)
+        self.assertEqual(mine["Cache-Control"], "private, max-age=3600")
+        found.audio_ogg.delete(save=False)
+
+    def test_a_reader_from_another_network_does_not_see_which_names_are_followed(self) -> None:
+        found = self.record("Corvane Logistics GmbH runs the gate.", visibility="public")
+        page = self.client_for(self.stranger).get(reverse("archive:testimony", args=[found.pk]))
+        self.assertContains(page, "Corvane Logistics GmbH runs the gate.")
+        self.assertNotContains(page, reverse("archive:entity", args=[self.corvane.pk]))
+        ours = self.client_for(self.outsider).get(reverse("archive:testimony", args=[found.pk]))
+        self.assertContains(ours, reverse("archive:entity", args=[self.corvane.pk]))
+
+    def test_only_the_network_reviews_a_translation(self) -> None:
+        found = self.record("The gate opens at six.", visibility="public")
+        translation = actions.save_translation(
+            self.member, item=found, language="pt", title="Portão", text="O portão abre às seis."
+        )
+        with self.assertRaises(ValidationError):
+            actions.review_translation(self.stranger, translation)
+        actions.review_translation(self.outsider, translation)
+        translation.refresh_from_db()
+        self.assertEqual(translation.review, "reviewed")
+
+    def test_a_refused_translation_comes_back_with_what_was_written(self) -> None:
+        found = self.record("The gate opens at six.")
+        page = self.client_for(self.outsider).post(
+            reverse("archive:translate", args=["testimony", found.pk]),
+            {"language": "pt", "title": "Portão", "text": "O portão [[abre às seis."},
+        )
+        self.assertEqual(page.status_code, 400)
+        self.assertContains(page, "O portão [[abre às seis.", status_code=400)
+        self.assertContains(page, "Close every redaction", status_code=400)
+        self.assertFalse(found.translations.exists())

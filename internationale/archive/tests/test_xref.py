@@ -227,6 +227,18 @@ class BreadthTests(CrossReferenceTestCase):
         self.assertEqual([(e.kind, e.object_id) for e in mine.evidence], [("report", report.pk)])
         self.assertEqual(self.appearance_of(self.outsider, self.corvane).evidence, [])
 
+    def test_a_private_organization_is_never_named_by_its_shared_records(self) -> None:
+        self.report("The depot belongs to Corvane Logistics GmbH now.")
+        self.record("Corvane Logistics GmbH cut the night bonus.")
+        self.record("Corvane Logistics GmbH pays late.", beta=True)
+        type(self.alpha).objects.filter(pk=self.alpha.pk).update(visibility="private")
+        theirs = self.appearance_of(self.outsider, self.corvane)
+        self.assertEqual([o.pk for o in theirs.organizations], [self.beta.pk])
+        self.assertEqual({e.kind for e in theirs.evidence}, {"testimony"})
+        mine = self.appearance_of(self.member, self.corvane)
+        self.assertEqual({o.pk for o in mine.organizations}, {self.alpha.pk, self.beta.pk})
+        self.assertIn("report", {e.kind for e in mine.evidence})
+
 
 class PayTests(CrossReferenceTestCase):
     def setUp(self) -> None:
