@@ -105,9 +105,8 @@ def _entry(kind: str, object_id: int, **values: Any) -> None:
     values.setdefault("country", "")
     values.setdefault("language", "")
     values["title"] = str(values["title"])[:300]
-    SearchEntry.objects.update_or_create(
-        kind=kind, object_id=object_id, defaults={**values, "updated_at": timezone.now()}
-    )
+    values.setdefault("updated_at", timezone.now())
+    SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=values)
 
 
 def _country(item: Any) -> str:
@@ -251,12 +250,15 @@ def index_transcript(transcript: Transcript) -> None:
             country=_country(report),
             title=report.title,
             body=f"{report.speaker}\n{text}",
+            # The transcript's own time, so that an edit saved while it was being indexed
+            # still reads as newer than its entry.
+            updated_at=transcript.updated_at,
         )
 
 
 def sync_transcripts(network: Network) -> int:
-    """Index the relay transcripts of `network` that changed since they were indexed (or
-    whose report's visibility changed), and drop entries of transcripts that are gone.
+    """Index the relay transcripts of `network` whose entry is not of their last version
+    (or of their report's visibility), and drop entries of transcripts that are gone.
     Returns how many were indexed."""
     entries = {
         object_id: (updated_at, visibility)
@@ -268,17 +270,23 @@ def sync_transcripts(network: Network) -> int:
         "pk", "updated_at", "report__visibility"
     )
     stale = [
-        pk
-        for pk, updated_at, visibility in current
-        if pk not in entries or entries[pk][0] < updated_at or entries[pk][1] != visibility
+        pk for pk, updated_at, visibility in current if entries.get(pk) != (updated_at, visibility)
     ]
     gone = set(entries) - {pk for pk, _updated, _visibility in current}
     if gone:
         SearchEntry.objects.filter(kind="transcript", object_id__in=gone).delete()
-    for transcript in Transcript.objects.filter(pk__in=stale).select_related(
-        "report__network", "report__organization"
-    ):
-        index_transcript(transcript)
+    for pk in stale:
+        with transaction.atomic():
+            # Two readers may find the same transcript stale: the lock makes the second wait
+            # and then index it again, rather than both writing its mentions at once.
+            transcript = (
+                Transcript.objects.select_for_update(of=("self",))
+                .select_related("report__network", "report__organization")
+                .filter(pk=pk)
+                .first()
+            )
+            if transcript is not None:
+                index_transcript(transcript)
     return len(stale)
 
 

@@ -337,6 +337,16 @@ class TranscriptTests(SearchTestCase):
         self.assertEqual(self.found(self.outsider, "midnight"), [])
         self.assertEqual(self.found(self.outsider, "dawn"), [("transcript", transcript.pk)])
 
+    def test_a_transcript_is_indexed_again_only_when_it_changed(self) -> None:
+        from internationale.archive import indexing
+
+        report = self.report("We loaded the trucks until midnight.")
+        self.assertEqual(indexing.sync_transcripts(self.network), 1)
+        self.assertEqual(indexing.sync_transcripts(self.network), 0)
+        type(report).objects.filter(pk=report.pk).update(visibility="private")
+        self.assertEqual(indexing.sync_transcripts(self.network), 1)
+        self.assertEqual(self.found(self.outsider, "midnight"), [])
+
 
 class ReaderTests(SearchTestCase):
     def test_a_private_testimony_is_found_by_its_organization_only(self) -> None:
