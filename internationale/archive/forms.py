@@ -35,9 +35,24 @@ class OrganizationField(forms.ModelChoiceField):
         )
 
 
+def _written_in_any_direction(form: forms.Form) -> None:
+    """Text people type is set in its own direction (a Turkish testimony on an Arabic
+    page), not the page's."""
+    for field in form.fields.values():
+        if type(field.widget) in (forms.TextInput, forms.Textarea):
+            field.widget.attrs.setdefault("dir", "auto")
+
+
+class WrittenForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _written_in_any_direction(self)
+
+
 class ItemForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, entities: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _written_in_any_direction(self)
         self.fields["organization"] = OrganizationField(organizations)
         for name, field in self.fields.items():
             if isinstance(field, EntityChoice) and entities is not None:
@@ -82,9 +97,15 @@ class TestimonyForm(ItemForm):
         label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PRIVATE
     )
 
+    def __init__(self, *args: Any, recorded: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recorded = recorded
+        if recorded:
+            self.fields["audio"].label = _("Replace the recording")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("text", "").strip() and not data.get("audio"):
+        if not data.get("text", "").strip() and not data.get("audio") and not self.recorded:
             raise forms.ValidationError(_("Write the testimony or upload a recording."))
         return data
 
@@ -142,7 +163,7 @@ class TacticForm(ItemForm):
     )
 
 
-class EntityForm(forms.Form):
+class EntityForm(WrittenForm):
     name = forms.CharField(label=_("Name"), max_length=300)
     schema = forms.ChoiceField(label=_("Kind"), choices=Schema.choices)
     aliases = forms.CharField(
@@ -158,7 +179,7 @@ class EntityForm(forms.Form):
     registration = forms.CharField(label=_("Registration number"), required=False, max_length=60)
 
 
-class TranslationForm(forms.Form):
+class TranslationForm(WrittenForm):
     language = forms.ChoiceField(label=_("Language"), choices=all_languages)
     title = forms.CharField(label=_("Title"), max_length=300)
     text = forms.CharField(

@@ -30,6 +30,7 @@ urlpatterns = [
     path("archive/entities/<int:entity>/", views.entity, name="entity"),
     path("archive/groups/<int:entity>/", views.group, name="group"),
     path("archive/testimonies/<int:testimony>/", views.testimony, name="testimony"),
+    path("archive/testimonies/<int:testimony>/edit/", views.edit_testimony, name="edit-testimony"),
     path(
         "archive/testimonies/<int:testimony>/audio.<str:kind>",
         views.testimony_audio,

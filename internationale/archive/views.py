@@ -237,7 +237,49 @@ def new_testimony(request: HttpRequest, network: str) -> HttpResponse:
     return render(request, "archive/testimony_new.html", {"network": found, "form": form})
 
 
-def _record_testimony(member: Member, network: Network, data: dict[str, Any]) -> Testimony:
+@login_required
+def edit_testimony(request: HttpRequest, testimony: int) -> HttpResponse:
+    """Its organization corrects a testimony: the words (a machine transcript, say), its
+    redactions, consent and visibility, or its recording."""
+    member = signed_in(request)
+    found = access.access_testimony(member, testimony)
+    if not access.is_own(member, found):
+        raise PermissionDenied
+    organizations = found.network.organizations.filter(pk=found.organization_id)
+    initial = {
+        "organization": found.organization,
+        "title": found.title,
+        "speaker": found.speaker,
+        "language": found.language,
+        "text": found.text,
+        "consent": found.consent,
+        "visibility": found.visibility,
+    }
+    form = TestimonyForm(
+        request.POST or None,
+        request.FILES or None,
+        organizations=organizations,
+        initial=initial,
+        recorded=bool(found.audio_ogg),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _record_testimony(member, found.network, form.cleaned_data, key=found.key)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Testimony saved."))
+            return redirect("archive:testimony", found.pk)
+    return render(
+        request,
+        "archive/testimony_edit.html",
+        {"network": found.network, "testimony": found, "form": form},
+    )
+
+
+def _record_testimony(
+    member: Member, network: Network, data: dict[str, Any], *, key: str = ""
+) -> Testimony:
     """Record the testimony and, when a recording comes with it, its safe copies: both or
     neither (a refused recording leaves no testimony behind)."""
     fields = actions.TestimonyFields(
@@ -247,6 +289,7 @@ def _record_testimony(member: Member, network: Network, data: dict[str, Any]) ->
         text=data["text"],
         consent=data["consent"],
         visibility=data["visibility"],
+        key=key,
     )
     upload = data.get("audio")
     with transaction.atomic():
@@ -255,7 +298,7 @@ def _record_testimony(member: Member, network: Network, data: dict[str, Any]) ->
             network=network,
             organization=data["organization"],
             testimony=fields,
-            recording=upload is not None,
+            recording=upload is not None or bool(key),
         )
         if upload is not None:
             testimony = recordings.attach_recording(member, testimony, _on_disk(upload))

@@ -801,3 +801,26 @@ class GuardTests(ArchivePagesTestCase):
         self.assertContains(page, "O portão [[abre às seis.", status_code=400)
         self.assertContains(page, "Close every redaction", status_code=400)
         self.assertFalse(found.translations.exists())
+
+    def test_its_organization_edits_a_testimony_and_no_one_else_does(self) -> None:
+        found = self.record("Corvane Logistics GmbH locked the gate. The cousin did it.")
+        url = reverse("archive:edit-testimony", args=[found.pk])
+        self.assertEqual(self.client_for(self.outsider).get(url).status_code, 403)
+        page = self.client_for(self.member).get(url)
+        self.assertContains(page, "The cousin did it.")
+        form = {
+            "organization": self.alpha.pk,
+            "title": "Gate",
+            "speaker": "Wren",
+            "language": "en",
+            "text": "Corvane Logistics GmbH locked the gate. [[The cousin]] did it.",
+            "consent": "public",
+            "visibility": "network",
+        }
+        self.assertEqual(self.client_for(self.member).post(url, form).status_code, 302)
+        theirs = self.client_for(self.outsider).get(reverse("archive:testimony", args=[found.pk]))
+        self.assertNotContains(theirs, "cousin")
+        self.assertContains(theirs, "[…] did it.")
+        self.assertEqual(SavedTestimony.objects.filter(key=found.key).count(), 1)
+        blank = self.client_for(self.member).post(url, {**form, "text": ""})
+        self.assertContains(blank, "Write the testimony or upload a recording.")
