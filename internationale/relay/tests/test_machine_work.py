@@ -64,7 +64,7 @@ class TranscriptionTests(RelayTestCase):
     def test_whisper_offers_a_first_english_version_of_other_speech(self) -> None:
         with override_settings(STORAGES=STORAGES, WHISPER_MODEL=str(self.model)):
             report = self.record(
-                "Los trabajadores del puerto están en huelga por mejores salarios.",
+                "Buenos días. Los trabajadores están en huelga porque quieren salarios justos.",
                 voice="es",
                 language="es",
             )

@@ -18,7 +18,10 @@ from internationale.relay import speech
 from internationale.relay.speech import ModelError, Segment, Transcription
 
 ENGLISH = "The workers at the harbour went on strike for better wages and safer shifts."
-SPANISH = "Los trabajadores del puerto están en huelga por mejores salarios."
+# The base model decodes this synthetic Spanish on its first try. A clip it decodes badly
+# sends Whisper to its fallback, sampling at higher temperatures, and its English then
+# changes from run to run.
+SPANISH = "Buenos días. Los trabajadores están en huelga porque quieren salarios justos."
 
 
 def digest(*paths: Path) -> str:
@@ -277,6 +280,8 @@ def test_it_translates_spanish_speech_into_english(
     clip = speak("es", SPANISH)
     heard = speech.transcribe(clip, model_dir=model_dir, threads=2)
     translated = speech.transcribe(clip, model_dir=model_dir, task="translate", threads=2)
+    again = speech.transcribe(clip, model_dir=model_dir, task="translate", threads=2)
+    assert again == translated
     print(f"Spanish clip, transcribed: {heard}\nSpanish clip, translated: {translated}")
 
     assert heard.language == translated.language == "es"
@@ -287,8 +292,8 @@ def test_it_translates_spanish_speech_into_english(
     assert sum(c.isascii() for c in letters) / len(letters) >= 0.95
     assert "the" in words(english)
     assert not words(english) & {"los", "trabajadores", "puerto", "están", "huelga", "salarios"}
-    # The base model's translation of synthetic Spanish is rough ("The workers are in the
-    # door, …"), but it keeps the subject.
+    # The base model's translation of synthetic Spanish is rough ("the workers are in good
+    # shape"), but it keeps the subject.
     assert any(stem in english.lower() for stem in ("work", "strike", "port", "wage", "salar"))
 
 
