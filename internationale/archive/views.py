@@ -471,6 +471,11 @@ def review_translation(request: HttpRequest, translation: int) -> HttpResponse:
     return redirect(reverse(f"archive:{kind}", args=[item.pk]) + f"?language={found.language}")
 
 
+def _from_form(fields: Any, data: dict[str, Any]) -> Any:
+    """An action's fields from a form's cleaned data, field by field of the same name."""
+    return fields(**{f.name: data[f.name] for f in dataclasses.fields(fields) if f.name in data})
+
+
 def _knowledge_page(
     request: HttpRequest,
     network: str,
@@ -503,20 +508,7 @@ def new_wage(request: HttpRequest, network: str) -> HttpResponse:
             member,
             network=network,
             organization=data["organization"],
-            wage=actions.Wage(
-                employer=data["employer"],
-                country=data["country"],
-                city=data["city"],
-                sector=data["sector"],
-                job=data["job"],
-                pay=data["pay"],
-                currency=data["currency"],
-                period=data["period"],
-                hours=data["hours"],
-                observed_on=data["observed_on"],
-                source=data["source"],
-                visibility=data["visibility"],
-            ),
+            wage=_from_form(actions.Wage, data),
         )
         return reverse("archive:entity", args=[record.employer_id]) + f"#wage-{record.pk}"
 
@@ -530,14 +522,7 @@ def new_link(request: HttpRequest, network: str) -> HttpResponse:
             member,
             network=network,
             organization=data["organization"],
-            link=actions.LinkFields(
-                kind=data["kind"],
-                source=data["source"],
-                target=data["target"],
-                share=data["share"],
-                evidence=data["evidence"],
-                visibility=data["visibility"],
-            ),
+            link=_from_form(actions.LinkFields, data),
         )
         return reverse("archive:entity", args=[link.source_id]) + f"#link-{link.pk}"
 
@@ -551,15 +536,7 @@ def new_tactic(request: HttpRequest, network: str) -> HttpResponse:
             member,
             network=network,
             organization=data["organization"],
-            tactic=actions.TacticFields(
-                jurisdiction=data["jurisdiction"],
-                issue=data["issue"],
-                tactic=data["tactic"],
-                outcome=data["outcome"],
-                documents=data["documents"],
-                against=data["against"],
-                visibility=data["visibility"],
-            ),
+            tactic=_from_form(actions.TacticFields, data),
         )
         return reverse("archive:tactic", args=[tactic.pk])
 
