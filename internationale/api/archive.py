@@ -104,13 +104,10 @@ def _entity_in(member: Member, network: Network, entity_id: int, *, field: str) 
     return found
 
 
-def _created(existed: bool) -> int:
-    """Saving under a key that exists updates that record: 200 then, 201 for a new one."""
-    return 200 if existed else 201
-
-
-def _saved_before(items: Any, organization: Organization, key: str) -> bool:
-    return bool(key.strip()) and items.filter(organization=organization, key=key.strip()).exists()
+def _created(record: Any) -> int:
+    """Saving under a key that exists updates that record: 200 then, 201 for a new one (a
+    new record's creation and last change are the same moment)."""
+    return 201 if record.created_at == record.updated_at else 200
 
 
 def _hundredths(value: int) -> str:
@@ -199,7 +196,6 @@ def save_entity(request: HttpRequest, network: str, payload: EntityIn) -> Any:
     member = signed_in(request)
     found = _network(member, network)
     key = payload.key.strip()
-    existed = bool(key) and access.entities_of(member, found).filter(key=key).exists()
     entity = actions.save_entity(
         member,
         network=found,
@@ -212,7 +208,7 @@ def save_entity(request: HttpRequest, network: str, payload: EntityIn) -> Any:
             key=key,
         ),
     )
-    return Status(_created(existed), _entity(entity))
+    return Status(_created(entity), _entity(entity))
 
 
 @router.get("/archive/entities/{entity}", response=EntityDetailOut, by_alias=True)
@@ -301,7 +297,6 @@ def record_testimony(request: HttpRequest, network: str, payload: TestimonyIn) -
     member = signed_in(request)
     found = _network(member, network)
     organization = _recording_organization(member, found, payload.organization)
-    existed = _saved_before(access.testimonies(member, found), organization, payload.key)
     testimony = actions.record_testimony(
         member,
         network=found,
@@ -316,7 +311,7 @@ def record_testimony(request: HttpRequest, network: str, payload: TestimonyIn) -
             key=payload.key.strip(),
         ),
     )
-    return Status(_created(existed), _testimony(member, testimony))
+    return Status(_created(testimony), _testimony(member, testimony))
 
 
 @router.get("/archive/testimonies/{testimony}", response=TestimonyOut)
@@ -387,7 +382,6 @@ def record_wage(request: HttpRequest, network: str, payload: WageIn) -> Any:
     organization = _recording_organization(member, found, payload.organization)
     employer = _entity_in(member, found, payload.employer, field="employer")
     pay = money_in(payload.pay, field="pay")
-    existed = _saved_before(access.wage_records(member, found), organization, payload.key)
     record = actions.record_wage(
         member,
         network=found,
@@ -408,7 +402,7 @@ def record_wage(request: HttpRequest, network: str, payload: WageIn) -> Any:
             key=payload.key.strip(),
         ),
     )
-    return Status(_created(existed), _wage(record))
+    return Status(_created(record), _wage(record))
 
 
 def _link(link: Link) -> dict[str, Any]:
@@ -434,7 +428,6 @@ def record_link(request: HttpRequest, network: str, payload: LinkIn) -> Any:
     organization = _recording_organization(member, found, payload.organization)
     source = _entity_in(member, found, payload.source, field="source")
     target = _entity_in(member, found, payload.target, field="target")
-    existed = _saved_before(access.links(member, found), organization, payload.key)
     link = actions.record_link(
         member,
         network=found,
@@ -449,7 +442,7 @@ def record_link(request: HttpRequest, network: str, payload: LinkIn) -> Any:
             key=payload.key.strip(),
         ),
     )
-    return Status(_created(existed), _link(link))
+    return Status(_created(link), _link(link))
 
 
 def _tactic(tactic: LegalTactic) -> dict[str, Any]:
@@ -477,7 +470,6 @@ def record_tactic(request: HttpRequest, network: str, payload: TacticIn) -> Any:
     against = None
     if payload.against is not None:
         against = _entity_in(member, found, payload.against, field="against")
-    existed = _saved_before(access.legal_tactics(member, found), organization, payload.key)
     tactic = actions.record_tactic(
         member,
         network=found,
@@ -493,7 +485,7 @@ def record_tactic(request: HttpRequest, network: str, payload: TacticIn) -> Any:
             key=payload.key.strip(),
         ),
     )
-    return Status(_created(existed), _tactic(tactic))
+    return Status(_created(tactic), _tactic(tactic))
 
 
 @router.post("/archive/networks/{network}/rates", response={201: RateOut})
