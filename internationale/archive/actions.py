@@ -138,7 +138,7 @@ def save_entity(actor: Member | None, *, network: Network, fields: EntityFields)
     with transaction.atomic():
         entity, _new = _upsert_entity(actor, network, clean)
         audit.record(actor, "archive.entity.save", entity, key=entity.key)
-        indexing.rescan(network)
+        indexing.entity_saved(entity)
     return entity
 
 

@@ -4,19 +4,20 @@ entities, written in the same transaction as the text itself.
 A testimony, translation, legal tactic, wage record, link or entity is indexed by the action
 that saves it. Relay transcripts change in the relay, which does not know the archive, so
 `sync_transcripts` brings their entries and mentions up to date (before every search and
-cross-reference, and from the worker). When the names change (an entity is added, renamed
-or imported), `rescan` finds the mentions in every text of the network again.
+cross-reference). When the names change (an entity is added or renamed), `entity_saved`
+finds the mentions in every text of the network again in one pass; `rescan` also writes
+every entry again (after an import, or an upgrade).
 
 Search entries hold shared copies only: a redaction is never in the index, so it can never
 come back in a snippet, not even to its own organization.
 """
 
 import threading
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from internationale.archive.mentions import MentionIndex, Name
@@ -76,29 +77,76 @@ def redacted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _replace_mentions(
-    network: Network,
-    text: str,
-    language: str,
-    redactions: list[tuple[int, int]],
-    **source: Any,
-) -> None:
-    """Forget the mentions found before in one text (`source`), and store those in it now."""
-    Mention.objects.filter(**source).delete()
-    found = mention_index(network).find(text, language=language or None)
-    Mention.objects.bulk_create(
+@dataclass(frozen=True)
+class _Text:
+    """One text in which mentions are found: its words as its own organization reads them,
+    their language, where its redactions lie, and the source a mention points back to."""
+
+    text: str
+    language: str
+    redactions: list[tuple[int, int]]
+    source: dict[str, Any]
+
+
+def _found(network: Network, index: MentionIndex, text: _Text) -> list[Mention]:
+    return [
         Mention(
             network=network,
             entity_id=int(mention.entity),
-            language=language,
+            language=text.language,
             surface=mention.text[:300],
             start=mention.start,
             end=mention.end,
-            shared=not any(s < mention.end and mention.start < e for s, e in redactions),
-            **source,
+            shared=not any(s < mention.end and mention.start < e for s, e in text.redactions),
+            **text.source,
         )
-        for mention in found
+        for mention in index.find(text.text, language=text.language or None)
+    ]
+
+
+def _replace_mentions(network: Network, text: _Text) -> None:
+    """Forget the mentions found before in one text, and store those in it now."""
+    Mention.objects.filter(**text.source).delete()
+    Mention.objects.bulk_create(_found(network, mention_index(network), text))
+
+
+def _testimony_text(testimony: Testimony) -> _Text:
+    return _Text(
+        testimony.own_text,
+        testimony.language,
+        redacted_spans(testimony.text),
+        {"testimony": testimony},
     )
+
+
+def _translation_text(translation: Translation) -> _Text:
+    shift = len(translation.title) + 1
+    return _Text(
+        f"{translation.title}\n{translation.own_text}",
+        translation.language,
+        [(start + shift, end + shift) for start, end in redacted_spans(translation.text)],
+        {"translation": translation},
+    )
+
+
+def _tactic_words(tactic: LegalTactic) -> str:
+    return "\n".join(
+        part
+        for part in (tactic.issue, tactic.tactic, tactic.documents, tactic.jurisdiction)
+        if part
+    )
+
+
+def _tactic_text(tactic: LegalTactic) -> _Text:
+    return _Text(_tactic_words(tactic), "", [], {"tactic": tactic})
+
+
+def _transcript_words(transcript: Transcript) -> str:
+    return "\n".join(segment.text for segment in transcript.segments.all() if segment.text)
+
+
+def _transcript_text(transcript: Transcript) -> _Text:
+    return _Text(_transcript_words(transcript), transcript.language, [], {"transcript": transcript})
 
 
 def _entry(kind: str, object_id: int, **values: Any) -> None:
@@ -113,82 +161,69 @@ def _country(item: Any) -> str:
     return str(getattr(item.organization, "country", "") or "")
 
 
+def _entry_of_testimony(testimony: Testimony) -> None:
+    _entry(
+        "testimony",
+        testimony.pk,
+        network=testimony.network,
+        organization=testimony.organization,
+        visibility=testimony.visibility,
+        language=testimony.language,
+        country=_country(testimony),
+        title=testimony.title,
+        body=f"{testimony.speaker}\n{testimony.shared_text}",
+    )
+
+
+def _entry_of_tactic(tactic: LegalTactic) -> None:
+    _entry(
+        "tactic",
+        tactic.pk,
+        network=tactic.network,
+        organization=tactic.organization,
+        visibility=tactic.visibility,
+        country=_country(tactic),
+        title=tactic.issue,
+        body=_tactic_words(tactic),
+    )
+
+
+def _entry_of_translation(translation: Translation) -> None:
+    item = translation.item
+    _entry(
+        "translation",
+        translation.pk,
+        network=item.network,
+        organization=item.organization,
+        visibility=item.visibility,
+        language=translation.language,
+        country=_country(item),
+        title=translation.title,
+        body=translation.shared_text,
+    )
+
+
 def index_testimony(testimony: Testimony) -> None:
-    network = testimony.network
+    """A testimony's mentions and entry, and its translations' (whose readers it sets)."""
     with transaction.atomic():
-        _replace_mentions(
-            network,
-            testimony.own_text,
-            testimony.language,
-            redacted_spans(testimony.text),
-            testimony=testimony,
-        )
-        _entry(
-            "testimony",
-            testimony.pk,
-            network=network,
-            organization=testimony.organization,
-            visibility=testimony.visibility,
-            language=testimony.language,
-            country=_country(testimony),
-            title=testimony.title,
-            body=f"{testimony.speaker}\n{testimony.shared_text}",
-        )
+        _replace_mentions(testimony.network, _testimony_text(testimony))
+        _entry_of_testimony(testimony)
         for translation in testimony.translations.all():
             index_translation(translation)
 
 
-def _tactic_text(tactic: LegalTactic) -> str:
-    return "\n".join(
-        part
-        for part in (tactic.issue, tactic.tactic, tactic.documents, tactic.jurisdiction)
-        if part
-    )
-
-
 def index_tactic(tactic: LegalTactic) -> None:
-    network = tactic.network
     with transaction.atomic():
-        _replace_mentions(network, _tactic_text(tactic), "", [], tactic=tactic)
-        _entry(
-            "tactic",
-            tactic.pk,
-            network=network,
-            organization=tactic.organization,
-            visibility=tactic.visibility,
-            country=_country(tactic),
-            title=tactic.issue,
-            body=_tactic_text(tactic),
-        )
+        _replace_mentions(tactic.network, _tactic_text(tactic))
+        _entry_of_tactic(tactic)
         for translation in tactic.translations.all():
             index_translation(translation)
 
 
 def index_translation(translation: Translation) -> None:
-    item = translation.item
-    network = item.network
     with transaction.atomic():
-        _replace_mentions(
-            network,
-            f"{translation.title}\n{translation.own_text}",
-            translation.language,
-            [
-                (start + len(translation.title) + 1, end + len(translation.title) + 1)
-                for start, end in redacted_spans(translation.text)
-            ],
-            translation=translation,
-        )
-        _entry(
-            "translation",
-            translation.pk,
-            network=network,
-            organization=item.organization,
-            visibility=item.visibility,
-            language=translation.language,
-            country=_country(item),
-            title=translation.title,
-            body=translation.shared_text,
-        )
+        _replace_mentions(translation.item.network, _translation_text(translation))
+        _entry_of_translation(translation)
 
 
 def index_wage(wage: WageRecord) -> None:
@@ -230,16 +265,12 @@ def index_entity(entity: Entity) -> None:
     )
 
 
-def _transcript_text(transcript: Transcript) -> str:
-    return "\n".join(segment.text for segment in transcript.segments.all() if segment.text)
-
-
 def index_transcript(transcript: Transcript) -> None:
     report = transcript.report
     network = report.network
     text = _transcript_text(transcript)
     with transaction.atomic():
-        _replace_mentions(network, text, transcript.language, [], transcript=transcript)
+        _replace_mentions(network, text)
         _entry(
             "transcript",
             transcript.pk,
@@ -249,7 +280,7 @@ def index_transcript(transcript: Transcript) -> None:
             language=transcript.language,
             country=_country(report),
             title=report.title,
-            body=f"{report.speaker}\n{text}",
+            body=f"{report.speaker}\n{text.text}",
             # The transcript's own time, so that an edit saved while it was being indexed
             # still reads as newer than its entry.
             updated_at=transcript.updated_at,
@@ -290,29 +321,70 @@ def sync_transcripts(network: Network) -> int:
     return len(stale)
 
 
-def forget(kind: str, object_ids: Iterable[int]) -> None:
-    SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+def find_mentions_again(network: Network) -> int:
+    """Find every mention in every text of `network` again, after its names changed: one
+    pass of the index over all the texts, one delete and one bulk insert. Returns how many
+    mentions there are now."""
+    index = mention_index(network)
+    texts = [
+        *(_testimony_text(t) for t in Testimony.objects.filter(network=network)),
+        *(_tactic_text(t) for t in LegalTactic.objects.filter(network=network)),
+        *(
+            _translation_text(t)
+            for t in Translation.objects.filter(
+                Q(testimony__network=network) | Q(tactic__network=network)
+            )
+        ),
+        *(
+            _transcript_text(t)
+            for t in Transcript.objects.filter(report__network=network).prefetch_related("segments")
+        ),
+    ]
+    found = [mention for text in texts for mention in _found(network, index, text)]
+    with transaction.atomic():
+        Mention.objects.filter(network=network).delete()
+        Mention.objects.bulk_create(found, batch_size=1_000)
+    return len(found)
+
+
+def entity_saved(entity: Entity) -> None:
+    """After an entity is added or renamed: its own entry, the entries whose titles carry its
+    name (its wage records and links), and every mention in the network."""
+    index_entity(entity)
+    for wage in WageRecord.objects.filter(employer=entity).select_related(
+        "network", "employer", "organization"
+    ):
+        index_wage(wage)
+    for link in Link.objects.filter(Q(source=entity) | Q(target=entity)).select_related(
+        "network", "source", "target", "organization"
+    ):
+        index_link(link)
+    find_mentions_again(entity.network)
 
 
 def rescan(network: Network) -> int:
-    """Find every mention in every text of `network` again (after the names changed), and
-    index every item and entity. Returns how many mentions there are now."""
+    """Index every item and entity of `network` again, and find every mention anew (after
+    an import, or an upgrade). Returns how many mentions there are now."""
     with transaction.atomic():
-        Mention.objects.filter(network=network).delete()
         for entity in Entity.objects.filter(network=network).select_related("network"):
             index_entity(entity)
-        for testimony in (
-            Testimony.objects.filter(network=network)
-            .select_related("network", "organization")
-            .prefetch_related("translations__testimony__network")
+        for testimony in Testimony.objects.filter(network=network).select_related(
+            "network", "organization"
         ):
-            index_testimony(testimony)
-        for tactic in (
-            LegalTactic.objects.filter(network=network)
-            .select_related("network", "organization")
-            .prefetch_related("translations__tactic__network")
+            _entry_of_testimony(testimony)
+        for tactic in LegalTactic.objects.filter(network=network).select_related(
+            "network", "organization"
         ):
-            index_tactic(tactic)
+            _entry_of_tactic(tactic)
+        for translation in Translation.objects.filter(
+            Q(testimony__network=network) | Q(tactic__network=network)
+        ).select_related(
+            "testimony__network",
+            "testimony__organization",
+            "tactic__network",
+            "tactic__organization",
+        ):
+            _entry_of_translation(translation)
         for wage in WageRecord.objects.filter(network=network).select_related(
             "network", "employer", "organization"
         ):
@@ -323,4 +395,4 @@ def rescan(network: Network) -> int:
             index_link(link)
         SearchEntry.objects.filter(network=network, kind="transcript").delete()
         sync_transcripts(network)
-    return Mention.objects.filter(network=network).count()
+        return find_mentions_again(network)
